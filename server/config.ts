@@ -1,0 +1,123 @@
+import { WRITER_STRATEGIES, type WriterStrategy } from '../shared/ingest.ts'
+
+const KiB = 1024
+const MiB = 1024 * KiB
+
+export interface Config {
+  readonly host: string
+  readonly port: number
+  /** External PostgreSQL; undefined starts the embedded one. */
+  readonly databaseUrl: string | undefined
+  readonly dataDir: string
+  readonly token: string | undefined
+  readonly maxBodyBytes: number
+  readonly maxEventBytes: number
+  /** Deepest nesting of objects and arrays inside one event. */
+  readonly maxEventDepth: number
+  readonly maxInflight: number
+  readonly maxInflightBytes: number
+  readonly queueMaxEvents: number
+  readonly queueMaxBytes: number
+  /** Queue fill (0..1) above which /readyz reports not ready. */
+  readonly queueHighWatermark: number
+  readonly batchMaxEvents: number
+  readonly batchMaxBytes: number
+  readonly flushIntervalMs: number
+  readonly writer: WriterStrategy
+  readonly tickMs: number
+  /** How long SIGTERM waits for the queue to reach the database. */
+  readonly drainTimeoutMs: number
+  /** Connections in the pool used by the `direct` writer and control queries. */
+  readonly dbPoolSize: number
+  readonly logLevel: 'silent' | 'info'
+}
+
+export class ConfigError extends Error {
+  readonly code = 'invalid_config'
+  constructor(readonly variable: string, detail: string) {
+    super(`${variable}: ${detail}`)
+    this.name = 'ConfigError'
+  }
+}
+
+type Env = Record<string, string | undefined>
+
+/** Defaults; README explains how each was chosen. */
+export const DEFAULTS: Config = Object.freeze({
+  host: '127.0.0.1',
+  port: 8080,
+  databaseUrl: undefined,
+  dataDir: '.sluice',
+  token: undefined,
+  maxBodyBytes: 1 * MiB,
+  maxEventBytes: 64 * KiB,
+  maxEventDepth: 32,
+  maxInflight: 1024,
+  maxInflightBytes: 64 * MiB,
+  queueMaxEvents: 100_000,
+  queueMaxBytes: 64 * MiB,
+  queueHighWatermark: 0.8,
+  batchMaxEvents: 5_000,
+  batchMaxBytes: 4 * MiB,
+  flushIntervalMs: 50,
+  writer: 'copy',
+  tickMs: 250,
+  drainTimeoutMs: 15_000,
+  dbPoolSize: 10,
+  logLevel: 'info',
+})
+
+function int(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw.replaceAll('_', ''))
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, `expected an integer from ${min} to ${max}, got "${raw}"`)
+  }
+  return value
+}
+
+function str(env: Env, name: string, fallback: string | undefined): string | undefined {
+  const raw = env[name]
+  return raw === undefined || raw === '' ? fallback : raw
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `expected one of ${allowed.join(', ')}, got "${raw}"`)
+  }
+  return raw as T
+}
+
+/**
+ * Reads the configuration once: explicit options win over the environment, which wins
+ * over DEFAULTS. Throws ConfigError naming the variable on a bad value.
+ */
+export function loadConfig(env: Env = process.env, options: Partial<Config> = {}): Config {
+  const fromEnv: Config = {
+    host: str(env, 'HOST', DEFAULTS.host)!,
+    port: int(env, 'PORT', DEFAULTS.port, 0, 65535),
+    databaseUrl: str(env, 'DATABASE_URL', undefined),
+    dataDir: str(env, 'SLUICE_DATA_DIR', DEFAULTS.dataDir)!,
+    token: str(env, 'SLUICE_TOKEN', undefined),
+    maxBodyBytes: int(env, 'SLUICE_MAX_BODY_BYTES', DEFAULTS.maxBodyBytes, 1),
+    maxEventBytes: int(env, 'SLUICE_MAX_EVENT_BYTES', DEFAULTS.maxEventBytes, 16),
+    maxEventDepth: int(env, 'SLUICE_MAX_EVENT_DEPTH', DEFAULTS.maxEventDepth, 1, 1000),
+    maxInflight: int(env, 'SLUICE_MAX_INFLIGHT', DEFAULTS.maxInflight, 1),
+    maxInflightBytes: int(env, 'SLUICE_MAX_INFLIGHT_BYTES', DEFAULTS.maxInflightBytes, 1),
+    queueMaxEvents: int(env, 'SLUICE_QUEUE_MAX_EVENTS', DEFAULTS.queueMaxEvents, 1),
+    queueMaxBytes: int(env, 'SLUICE_QUEUE_MAX_BYTES', DEFAULTS.queueMaxBytes, 1),
+    queueHighWatermark: DEFAULTS.queueHighWatermark,
+    batchMaxEvents: int(env, 'SLUICE_BATCH_MAX_EVENTS', DEFAULTS.batchMaxEvents, 1, 1_000_000),
+    batchMaxBytes: int(env, 'SLUICE_BATCH_MAX_BYTES', DEFAULTS.batchMaxBytes, 1),
+    flushIntervalMs: int(env, 'SLUICE_FLUSH_INTERVAL_MS', DEFAULTS.flushIntervalMs, 0, 60_000),
+    writer: oneOf(env, 'SLUICE_WRITER', WRITER_STRATEGIES, DEFAULTS.writer),
+    tickMs: int(env, 'SLUICE_TICK_MS', DEFAULTS.tickMs, 10, 60_000),
+    drainTimeoutMs: int(env, 'SLUICE_DRAIN_TIMEOUT_MS', DEFAULTS.drainTimeoutMs, 0, 600_000),
+    dbPoolSize: int(env, 'SLUICE_DB_POOL', DEFAULTS.dbPoolSize, 2, 1000),
+    logLevel: oneOf(env, 'SLUICE_LOG', ['silent', 'info'] as const, DEFAULTS.logLevel),
+  }
+  return Object.freeze({ ...fromEnv, ...options })
+}

@@ -1,0 +1,36 @@
+import { connect, type Socket } from 'node:net'
+import { once } from 'node:events'
+import postgres from 'postgres'
+
+export type Sql = postgres.Sql
+
+interface SocketOptions { host: string[]; port: number[] }
+
+/**
+ * postgres.js never sets TCP_NODELAY, and a COPY then stalls ~40 ms per batch on Nagle
+ * plus delayed ACK (20k rows/s instead of 153k measured here): hand it our own sockets.
+ */
+async function noDelaySocket({ host, port }: SocketOptions): Promise<Socket> {
+  const socket = connect({ host: host[0], port: port[0] ?? 5432, noDelay: true })
+  await once(socket, 'connect')
+  return socket
+}
+
+export interface ClientOptions {
+  max?: number
+  /** Seconds to wait for a connection before failing (the writer retries). */
+  connectTimeout?: number
+}
+
+export function createSql(url: string, { max = 10, connectTimeout = 5 }: ClientOptions = {}): Sql {
+  const parsed = new URL(url)
+  const tcp = parsed.searchParams.get('host')?.startsWith('/') !== true && !parsed.searchParams.has('sslmode')
+  return postgres(url, {
+    max,
+    connect_timeout: connectTimeout,
+    onnotice: () => {},
+    // Rows are sent as text and cast by the server; no type round-trips needed.
+    fetch_types: false,
+    ...(tcp ? { socket: noDelaySocket } : {}),
+  })
+}

@@ -1,0 +1,36 @@
+import type { Sql } from './client.ts'
+
+/**
+ * Idempotent migrations, applied in order under an advisory lock so two servers
+ * starting against one database do not race.
+ *
+ * `event_id` uniqueness is a partial index: events without an id (most, under load)
+ * pay nothing for it, and COPY stays COPY. A batch that hits a duplicate is redone
+ * with INSERT ... ON CONFLICT DO NOTHING (see writers.ts).
+ */
+const MIGRATIONS: string[] = [
+  `create table if not exists events (
+     seq         bigint generated always as identity primary key,
+     event_id    text,
+     type        text,
+     ts          timestamptz,
+     received_at timestamptz not null default now(),
+     payload     jsonb not null
+   )`,
+  `create unique index if not exists events_event_id_key on events (event_id) where event_id is not null`,
+  `create table if not exists events_dead_letter (
+     seq         bigint generated always as identity primary key,
+     received_at timestamptz not null default now(),
+     error       text not null,
+     raw         text not null
+   )`,
+]
+
+const LOCK_KEY = 0x51_1c_e0
+
+export async function migrate(sql: Sql): Promise<void> {
+  await sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(${LOCK_KEY})`
+    for (const statement of MIGRATIONS) await tx.unsafe(statement)
+  })
+}

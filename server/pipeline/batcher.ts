@@ -1,0 +1,225 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { LiveConfig } from '../../shared/config.ts'
+import type { FlushTrigger } from '../../shared/ingest.ts'
+import type { Sql } from '../db/client.ts'
+import { unavailable } from '../errors.ts'
+import type { IngestEvent } from './event.ts'
+import type { EventQueue } from './queue.ts'
+import { backoffDelay, isTransient, type Backoff } from './retry.ts'
+import type { PipelineStats } from './stats.ts'
+import { copyBatch, insertBatch } from './writers.ts'
+
+export interface BatcherOptions {
+  readonly queue: EventQueue
+  readonly sql: Sql
+  readonly stats: PipelineStats
+  readonly knobs: Readonly<LiveConfig>
+  readonly backoff?: Backoff
+  readonly log?: (line: string) => void
+}
+
+export interface DrainReport {
+  readonly drained: number
+  /** Accepted events that could not be written before the deadline. */
+  readonly undrained: number
+}
+
+class DrainAborted extends Error {}
+
+interface WriteOutcome {
+  readonly retries: number
+  readonly deadLettered: number
+}
+
+/**
+ * Takes events from the queue in batches and writes them with one writer at a time:
+ * a batch flushes when it is full (events or bytes) or when its oldest event has
+ * waited the flush interval. Transient database errors are retried with backoff for
+ * as long as it takes, so an accepted event is never dropped; the queue fills meanwhile
+ * and admission refuses new work.
+ */
+export class Batcher {
+  readonly #queue: EventQueue
+  readonly #sql: Sql
+  readonly #stats: PipelineStats
+  readonly #knobs: Readonly<LiveConfig>
+  readonly #backoff: Backoff
+  readonly #log: (line: string) => void
+  readonly #abort = new AbortController()
+  #wake: (() => void) | undefined
+  #idle = false
+  #draining = false
+  #writingEvents = 0
+  #loop: Promise<void> | undefined
+
+  constructor({ queue, sql, stats, knobs, backoff = { baseMs: 50, capMs: 5_000 }, log = () => {} }: BatcherOptions) {
+    this.#queue = queue
+    this.#sql = sql
+    this.#stats = stats
+    this.#knobs = knobs
+    this.#backoff = backoff
+    this.#log = log
+    queue.onEnqueue(() => {
+      if (this.#wake && (this.#idle || queue.events >= knobs.batchMaxEvents || queue.bytes >= knobs.batchMaxBytes)) this.#wake()
+    })
+  }
+
+  /** True while writes are failing and being retried. */
+  get databaseDown(): boolean {
+    return this.#stats.writerState === 'retrying'
+  }
+
+  start(): void {
+    this.#loop ??= this.#run()
+  }
+
+  /** Flushes everything queued, then stops; gives up on what is left after `timeoutMs`. */
+  async drain(timeoutMs: number): Promise<DrainReport> {
+    const before = this.#stats.eventsCommitted + this.#stats.deadLettered
+    this.#draining = true
+    this.#wake?.()
+    const timer = setTimeout(() => this.#abort.abort(), timeoutMs)
+    try {
+      this.start()
+      await this.#loop
+    } finally {
+      clearTimeout(timer)
+    }
+    const undrained = this.#queue.events + this.#writingEvents
+    this.#stats.writerState = 'stopped'
+    if (undrained > 0) this.#failQueued()
+    return { drained: this.#stats.eventsCommitted + this.#stats.deadLettered - before, undrained }
+  }
+
+  async #run(): Promise<void> {
+    try {
+      for (let trigger = await this.#nextTrigger(); trigger; trigger = await this.#nextTrigger()) {
+        await this.#flush(trigger)
+      }
+    } catch (error) {
+      if (!(error instanceof DrainAborted)) throw error
+    }
+  }
+
+  async #nextTrigger(): Promise<FlushTrigger | undefined> {
+    const queue = this.#queue
+    const knobs = this.#knobs
+    for (;;) {
+      if (this.#abort.signal.aborted) return undefined
+      if (queue.events === 0) {
+        if (this.#draining) return undefined
+        await this.#sleep(undefined)
+        continue
+      }
+      if (this.#draining) return 'drain'
+      if (queue.events >= knobs.batchMaxEvents) return 'size'
+      if (queue.bytes >= knobs.batchMaxBytes) return 'bytes'
+      const wait = queue.oldestAt! + knobs.flushIntervalMs - performance.now()
+      if (wait <= 0) return 'interval'
+      await this.#sleep(wait)
+    }
+  }
+
+  /** Waits `ms` (or until an enqueue when undefined), cut short by a full batch or drain. */
+  #sleep(ms: number | undefined): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = ms === undefined ? undefined : setTimeout(done, Math.ceil(ms))
+      this.#idle = ms === undefined
+      this.#wake = done
+      function done() {
+        clearTimeout(timer)
+        resolve()
+      }
+    }).finally(() => {
+      this.#wake = undefined
+      this.#idle = false
+    })
+  }
+
+  async #flush(trigger: FlushTrigger): Promise<void> {
+    const batch = this.#queue.take(this.#knobs.batchMaxEvents, this.#knobs.batchMaxBytes)
+    const started = performance.now()
+    this.#writingEvents = batch.events.length
+    let outcome: WriteOutcome
+    try {
+      outcome = await this.#write(batch.events)
+    } catch (error) {
+      for (const [ticket] of batch.tickets) ticket.reject(unavailable('shut down before the events were committed'))
+      throw error
+    }
+    this.#writingEvents = 0
+    this.#stats.writerState = 'idle'
+    this.#stats.eventsCommitted += batch.events.length - outcome.deadLettered
+    this.#stats.deadLettered += outcome.deadLettered
+    this.#stats.recordFlush({
+      at: Date.now(),
+      events: batch.events.length,
+      bytes: batch.bytes,
+      durationMs: performance.now() - started,
+      trigger,
+      retries: outcome.retries,
+    })
+    for (const [ticket, count] of batch.tickets) {
+      ticket.remaining -= count
+      if (ticket.remaining === 0) ticket.resolve()
+    }
+  }
+
+  /**
+   * Writes until the database takes the batch. A batch it refuses as data is split in
+   * halves until the bad event is alone; that one goes to events_dead_letter.
+   */
+  async #write(events: readonly IngestEvent[]): Promise<WriteOutcome> {
+    const write = this.#knobs.writer === 'batch' ? insertBatch : copyBatch
+    for (let retries = 0; ; ) {
+      this.#stats.writerState = retries === 0 ? 'writing' : 'retrying'
+      try {
+        await write(this.#sql, events, this.#knobs.dbLatencyMs)
+        if (retries > 0) this.#log(`database write succeeded after ${retries} retries`)
+        return { retries, deadLettered: 0 }
+      } catch (error) {
+        if (isTransient(error)) {
+          await this.#retryAfter(error, retries++)
+          continue
+        }
+        if (events.length === 1) return { retries, deadLettered: await this.#deadLetter(events[0]!, error) }
+        const middle = events.length >>> 1
+        const first = await this.#write(events.slice(0, middle))
+        const second = await this.#write(events.slice(middle))
+        return { retries: retries + first.retries + second.retries, deadLettered: first.deadLettered + second.deadLettered }
+      }
+    }
+  }
+
+  async #deadLetter(event: IngestEvent, error: unknown): Promise<number> {
+    const detail = `${(error as { code?: string }).code ?? ''} ${(error as Error).message}`.trim()
+    for (let retries = 0; ; ) {
+      try {
+        await this.#sql`insert into events_dead_letter (error, raw) values (${detail}, ${event.raw})`
+        this.#log(`an event the database refused went to events_dead_letter: ${detail}`)
+        return 1
+      } catch (deadLetterError) {
+        if (!isTransient(deadLetterError)) throw deadLetterError
+        await this.#retryAfter(deadLetterError, retries++)
+      }
+    }
+  }
+
+  async #retryAfter(error: unknown, attempt: number): Promise<void> {
+    this.#stats.dbErrors++
+    this.#stats.dbRetries++
+    this.#stats.writerState = 'retrying'
+    if (attempt === 0) this.#log(`database write failed, retrying: ${(error as Error).message}`)
+    try {
+      await sleep(backoffDelay(attempt, this.#backoff), undefined, { signal: this.#abort.signal })
+    } catch {
+      throw new DrainAborted()
+    }
+  }
+
+  /** After a drain deadline: answer the `?wait=commit` requests still waiting. */
+  #failQueued(): void {
+    const left = this.#queue.take(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)
+    for (const [ticket] of left.tickets) ticket.reject(unavailable('shut down before the events were committed'))
+  }
+}

@@ -1,0 +1,96 @@
+import { invalidEvent, payloadTooLarge } from '../errors.ts'
+
+/** One validated event, ready for the queue: its columns and its JSON text. */
+export interface IngestEvent {
+  readonly id: string | null
+  readonly type: string | null
+  /** ISO-8601, or null when the event carried no timestamp. */
+  readonly ts: string | null
+  /** The whole event as JSON text: what the `payload` column stores. */
+  readonly raw: string
+  readonly bytes: number
+}
+
+export interface EventLimits {
+  readonly maxEventBytes: number
+  readonly maxEventDepth: number
+}
+
+const MAX_ID_LENGTH = 128
+const MAX_TYPE_LENGTH = 256
+// PostgreSQL's timestamptz spans 4713 BC to 294276 AD; JavaScript dates reach further back.
+const MIN_TS = Date.UTC(-4712, 0, 1)
+// jsonb rejects \u0000 and unpaired surrogates; catching them here keeps one bad event
+// from failing a whole batch of other clients' events in the database.
+const SUSPICIOUS_ESCAPE = /\\u(0000|[dD][89a-fA-F])/
+
+function depthExceeds(value: unknown, limit: number): boolean {
+  if (value === null || typeof value !== 'object') return false
+  if (limit === 0) return true
+  if (Array.isArray(value)) {
+    for (const item of value) if (depthExceeds(item, limit - 1)) return true
+  } else {
+    for (const key in value) if (depthExceeds((value as Record<string, unknown>)[key], limit - 1)) return true
+  }
+  return false
+}
+
+function unstorableString(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) return 'contains \\u0000, which PostgreSQL jsonb cannot store'
+    if (!value.isWellFormed()) return 'contains an unpaired UTF-16 surrogate'
+    return undefined
+  }
+  if (value === null || typeof value !== 'object') return undefined
+  for (const key in value) {
+    const problem = unstorableString(key) ?? unstorableString((value as Record<string, unknown>)[key])
+    if (problem) return problem
+  }
+  return undefined
+}
+
+function timestamp(value: unknown, index: number): string | null {
+  if (value === undefined || value === null) return null
+  const ms = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : Number.NaN
+  if (!Number.isFinite(ms) || ms < MIN_TS || Number.isNaN(new Date(ms).getTime())) {
+    throw invalidEvent(index, 'timestamp must be an ISO-8601 string or epoch milliseconds')
+  }
+  return new Date(ms).toISOString()
+}
+
+/**
+ * Validates one parsed event. `raw` is its JSON text when the caller already has it
+ * (an NDJSON line), so the hot path does not serialise it again.
+ */
+export function toEvent(value: unknown, raw: string | undefined, index: number, limits: EventLimits): IngestEvent {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw invalidEvent(index, 'an event must be a JSON object')
+  }
+  const text = raw ?? JSON.stringify(value)
+  const bytes = Buffer.byteLength(text)
+  if (bytes > limits.maxEventBytes) {
+    throw payloadTooLarge(limits.maxEventBytes, index, `event is ${bytes} bytes`)
+  }
+  if (depthExceeds(value, limits.maxEventDepth)) {
+    throw invalidEvent(index, `event nests deeper than ${limits.maxEventDepth} levels`)
+  }
+  if (SUSPICIOUS_ESCAPE.test(text)) {
+    const problem = unstorableString(value)
+    if (problem) throw invalidEvent(index, problem)
+  }
+  const event = value as Record<string, unknown>
+  const { id, type } = event
+  if (id !== undefined && (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH)) {
+    throw invalidEvent(index, `id must be a non-empty string of at most ${MAX_ID_LENGTH} characters`)
+  }
+  if (type !== undefined && (typeof type !== 'string' || type.length > MAX_TYPE_LENGTH)) {
+    throw invalidEvent(index, `type must be a string of at most ${MAX_TYPE_LENGTH} characters`)
+  }
+  return {
+    id: id ?? null,
+    type: (type as string | undefined) ?? null,
+    ts: timestamp(event.timestamp, index),
+    raw: text,
+    bytes,
+  }
+}

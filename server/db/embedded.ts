@@ -116,10 +116,12 @@ export interface EmbeddedOptions {
   log?: (line: string) => void
   /** Extra `-c name=value` settings. */
   settings?: Record<string, string>
+  /** A fixed port (a restart that clients should find again); default: a free one. */
+  port?: number
 }
 
 /** Starts (initialising if needed) a PostgreSQL cluster under `<dataDir>/pg` on a free loopback port. */
-export async function startEmbedded({ dataDir, log = () => {}, settings = {} }: EmbeddedOptions): Promise<EmbeddedDatabase> {
+export async function startEmbedded({ dataDir, log = () => {}, settings = {}, port: fixedPort }: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const bin = await binaries()
   const root = path.resolve(dataDir)
   const pgdata = path.join(root, 'pg')
@@ -131,14 +133,14 @@ export async function startEmbedded({ dataDir, log = () => {}, settings = {} }: 
   const password = readFileSync(path.join(root, 'pg-password'), 'utf8').trim()
 
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort()
+    const port = fixedPort ?? (await freePort())
     try {
       const child = await spawnPostmaster(bin, pgdata, port, owner, settings)
       log(`embedded PostgreSQL ready on 127.0.0.1:${port} (pid ${child.pid}, data ${pgdata})`)
       return handle(child, port, password)
     } catch (error) {
       // Another process can take the free port between our probe and the postmaster's bind.
-      if (attempt >= 5 || !String(error).includes('in use')) throw error
+      if (fixedPort !== undefined || attempt >= 5 || !String(error).includes('in use')) throw error
     }
   }
 }

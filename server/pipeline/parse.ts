@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer'
-import { invalidEvent, payloadTooLarge, unsupportedMediaType } from '../errors.ts'
+import { IngestError, invalidEvent, payloadTooLarge, unsupportedMediaType } from '../errors.ts'
 import { toEvent, type EventLimits, type IngestEvent } from './event.ts'
 
 export type BodyFormat = 'json' | 'ndjson'
@@ -65,7 +65,12 @@ export async function parseNdjson(chunks: AsyncIterable<Buffer>, limits: EventLi
     const text = slice.toString('utf8')
     if (text.trim() === '') return
     const value = parseJsonText(text, index, `line ${line}`)
-    events.push(toEvent(value, text, index, limits))
+    try {
+      events.push(toEvent(value, text, index, limits))
+    } catch (error) {
+      if (error instanceof IngestError && typeof error.body.detail === 'string') error.body.detail = `line ${line}: ${error.body.detail}`
+      throw error
+    }
   }
 
   let pending: Buffer | undefined

@@ -14,6 +14,8 @@ export interface Config {
   readonly maxEventBytes: number
   /** Deepest nesting of objects and arrays inside one event. */
   readonly maxEventDepth: number
+  /** Longest a request may take to send its whole body. */
+  readonly bodyTimeoutMs: number
   readonly maxInflight: number
   readonly maxInflightBytes: number
   readonly queueMaxEvents: number
@@ -52,6 +54,7 @@ export const DEFAULTS: Config = Object.freeze({
   maxBodyBytes: 1 * MiB,
   maxEventBytes: 64 * KiB,
   maxEventDepth: 32,
+  bodyTimeoutMs: 15_000,
   maxInflight: 1024,
   maxInflightBytes: 64 * MiB,
   queueMaxEvents: 100_000,
@@ -105,6 +108,7 @@ export function loadConfig(env: Env = process.env, options: Partial<Config> = {}
     maxBodyBytes: int(env, 'SLUICE_MAX_BODY_BYTES', DEFAULTS.maxBodyBytes, 1),
     maxEventBytes: int(env, 'SLUICE_MAX_EVENT_BYTES', DEFAULTS.maxEventBytes, 16),
     maxEventDepth: int(env, 'SLUICE_MAX_EVENT_DEPTH', DEFAULTS.maxEventDepth, 1, 1000),
+    bodyTimeoutMs: int(env, 'SLUICE_BODY_TIMEOUT_MS', DEFAULTS.bodyTimeoutMs, 1, 3_600_000),
     maxInflight: int(env, 'SLUICE_MAX_INFLIGHT', DEFAULTS.maxInflight, 1),
     maxInflightBytes: int(env, 'SLUICE_MAX_INFLIGHT_BYTES', DEFAULTS.maxInflightBytes, 1),
     queueMaxEvents: int(env, 'SLUICE_QUEUE_MAX_EVENTS', DEFAULTS.queueMaxEvents, 1),

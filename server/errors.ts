@@ -7,7 +7,7 @@ import type { ErrorCode, RejectReason } from '../shared/ingest.ts'
 export class IngestError extends Error {
   constructor(
     readonly code: ErrorCode,
-    readonly status: 400 | 401 | 413 | 415 | 429 | 500 | 503,
+    readonly status: 400 | 401 | 408 | 413 | 415 | 429 | 500 | 503,
     readonly reason: RejectReason,
     readonly body: Record<string, unknown> = {},
     options?: ErrorOptions,
@@ -23,6 +23,10 @@ export const invalidEvent = (index: number, detail: string, cause?: unknown) =>
 /** 413 for the body (no index) or for the one event at `index` that is over its limit. */
 export const payloadTooLarge = (limit: number, index?: number, detail?: string) =>
   new IngestError('payload_too_large', 413, 'too_large', index === undefined ? { limit } : { limit, index, detail })
+
+/** The body did not arrive within the deadline: a slow-drip client. */
+export const requestTimeout = (timeoutMs: number) =>
+  new IngestError('request_timeout', 408, 'timeout', { timeout_ms: timeoutMs })
 
 export const unsupportedMediaType = (detail: string) =>
   new IngestError('unsupported_media_type', 415, 'unsupported', { detail })

@@ -11,6 +11,7 @@ export type FlushTrigger = (typeof FLUSH_TRIGGERS)[number]
 export const ERROR_CODES = [
   'invalid_event',
   'payload_too_large',
+  'request_timeout',
   'unsupported_media_type',
   'unauthorized',
   'queue_full',
@@ -24,6 +25,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number]
 export const REJECT_REASONS = [
   'invalid',
   'too_large',
+  'timeout',
   'unsupported',
   'unauthorized',
   'queue_full',

@@ -68,6 +68,23 @@ describe('the body is streamed and bounded', () => {
     expect(await sluice.rows()).toBe(before + 1)
   })
 
+  it('answers 408 to a body that drips in slower than the body deadline, and frees its slot', async () => {
+    const patient = await startTestSluice({ bodyTimeoutMs: 300 })
+    const client = await RawClient.open(patient.url)
+    try {
+      client.head('POST', '/v1/events', { 'content-type': 'application/x-ndjson', 'content-length': 1000 })
+      await client.write('{"drip":')
+      const response = await client.response(5_000)
+      expect(response.status).toBe(408)
+      expect(JSON.parse(response.body)).toEqual({ error: 'request_timeout', timeout_ms: 300 })
+      expect(patient.pipeline.stats.rejectedRequests.timeout).toBe(1)
+      expect(patient.pipeline.inflightRequests).toBe(0)
+    } finally {
+      client.close()
+      await patient.stop()
+    }
+  })
+
   it('parses NDJSON lines that straddle chunk boundaries', async () => {
     const client = await RawClient.open(sluice.url)
     const body = ndjson(Array.from({ length: 20 }, (_, n) => ({ n, text: 'é€😀'.repeat(n) })))

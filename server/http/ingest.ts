@@ -31,7 +31,7 @@ export function ingestHandler(config: Config, pipeline: Pipeline) {
       const declared = Number(c.req.header('content-length'))
       const reserve = Number.isFinite(declared) && declared >= 0 && !c.req.header('content-encoding') ? Math.min(declared, maxBody) : maxBody
       admission = pipeline.admit(reserve)
-      const body = readBody(incoming, { limit: maxBody })
+      const body = readBody(incoming, { limit: maxBody, timeoutMs: config.bodyTimeoutMs })
       const events = format === 'ndjson' ? await parseNdjson(body, limits) : await parseJson(body, limits)
       let bytes = 0
       for (const event of events) bytes += event.bytes

@@ -1,13 +1,15 @@
 import { once } from 'node:events'
 import type { IncomingMessage } from 'node:http'
 import { createGunzip } from 'node:zlib'
-import { ClientAbortedError, invalidEvent, payloadTooLarge, unsupportedMediaType } from '../errors.ts'
+import { ClientAbortedError, invalidEvent, payloadTooLarge, requestTimeout, unsupportedMediaType } from '../errors.ts'
 
 const ENCODINGS = new Set(['identity', 'gzip', 'x-gzip'])
 
 export interface BodyOptions {
   /** Most bytes the body may have after decompression. */
   readonly limit: number
+  /** Longest the whole body may take to arrive. */
+  readonly timeoutMs: number
 }
 
 function asAbort(error: unknown, incoming: IncomingMessage): unknown {
@@ -18,27 +20,50 @@ function asAbort(error: unknown, incoming: IncomingMessage): unknown {
 }
 
 /**
+ * The request's raw chunks, failing with 408 when the body takes longer than
+ * `timeoutMs` in all (a slow-drip client holds an inflight slot until then, no longer).
+ * The request is not destroyed, so the 408 still reaches the client.
+ */
+async function* chunksWithin(incoming: IncomingMessage, timeoutMs: number): AsyncGenerator<Buffer> {
+  const iterator = incoming.iterator({ destroyOnReturn: false })[Symbol.asyncIterator]()
+  let timer: NodeJS.Timeout | undefined
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(requestTimeout(timeoutMs)), timeoutMs)
+  })
+  expired.catch(() => {})
+  try {
+    for (;;) {
+      const next = iterator.next()
+      next.catch(() => {}) // still pending when the deadline wins; settles when the socket goes
+      const result = await Promise.race([next, expired])
+      if (result.done) return
+      yield result.value as Buffer
+    }
+  } catch (error) {
+    throw asAbort(error, incoming)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/**
  * The request body as it arrives, decompressed, with bytes counted on the way: the
  * chunk that takes it over `limit` throws 413 and nothing more is read. Never destroys
  * the request on the way out, so the 413 still reaches the client (STACK-NOTES).
  */
-export async function* readBody(incoming: IncomingMessage, { limit }: BodyOptions): AsyncGenerator<Buffer> {
+export async function* readBody(incoming: IncomingMessage, { limit, timeoutMs }: BodyOptions): AsyncGenerator<Buffer> {
   const encoding = (incoming.headers['content-encoding'] ?? 'identity').trim().toLowerCase()
   if (!ENCODINGS.has(encoding)) throw unsupportedMediaType(`content-encoding "${encoding}" is not supported`)
   const declared = Number(incoming.headers['content-length'])
   if (encoding === 'identity' && declared > limit) throw payloadTooLarge(limit)
 
-  const source = incoming.iterator({ destroyOnReturn: false })
+  const source = chunksWithin(incoming, timeoutMs)
   let size = 0
   if (encoding === 'identity') {
-    try {
-      for await (const chunk of source as AsyncIterable<Buffer>) {
-        size += chunk.length
-        if (size > limit) throw payloadTooLarge(limit)
-        yield chunk
-      }
-    } catch (error) {
-      throw asAbort(error, incoming)
+    for await (const chunk of source) {
+      size += chunk.length
+      if (size > limit) throw payloadTooLarge(limit)
+      yield chunk
     }
     return
   }
@@ -50,15 +75,15 @@ export async function* readBody(incoming: IncomingMessage, { limit }: BodyOption
   let sourceError: unknown
   const pump = (async () => {
     try {
-      for await (const chunk of source as AsyncIterable<Buffer>) {
+      for await (const chunk of source) {
         if (stop.signal.aborted) return
         if (!inflate.write(chunk)) await once(inflate, 'drain', { signal: stop.signal })
       }
       inflate.end()
     } catch (error) {
       if (stop.signal.aborted) return
-      sourceError = asAbort(error, incoming)
-      inflate.destroy(sourceError as Error)
+      sourceError = error
+      inflate.destroy(error as Error)
     }
   })()
   try {
@@ -72,8 +97,10 @@ export async function* readBody(incoming: IncomingMessage, { limit }: BodyOption
     if ((error as NodeJS.ErrnoException).code?.startsWith('Z_')) throw invalidEvent(0, `body is not valid gzip: ${(error as Error).message}`)
     throw error
   } finally {
+    // The pump may be waiting on the client for its next chunk: it ends by itself when
+    // that arrives or the socket closes, and must not hold up the answer.
     stop.abort()
     inflate.destroy()
-    await pump
+    void pump
   }
 }

@@ -20,8 +20,8 @@ const MAX_ID_LENGTH = 128
 const MAX_TYPE_LENGTH = 256
 // PostgreSQL's timestamptz spans 4713 BC to 294276 AD; JavaScript dates reach further back.
 const MIN_TS = Date.UTC(-4712, 0, 1)
-// jsonb rejects \u0000 and unpaired surrogates; catching them here keeps one bad event
-// from failing a whole batch of other clients' events in the database.
+// jsonb rejects \u0000 and unpaired surrogates: refusing them here keeps every stored
+// payload castable to jsonb, and one bad event from failing a batch in the database.
 const SUSPICIOUS_ESCAPE = /\\u(0000|[dD][89a-fA-F])/
 
 function depthExceeds(value: unknown, limit: number): boolean {

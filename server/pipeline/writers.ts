@@ -46,7 +46,7 @@ async function insertRows(sql: Sql, events: readonly IngestEvent[]): Promise<voi
     const params: Array<string | null> = []
     for (const event of rows) {
       const n = params.length
-      values.push(`($${n + 1}::text,$${n + 2}::text,$${n + 3}::text::timestamptz,$${n + 4}::text::jsonb)`)
+      values.push(`($${n + 1}::text,$${n + 2}::text,$${n + 3}::text::timestamptz,$${n + 4}::text::json)`)
       params.push(event.id, event.type, event.ts, event.raw)
     }
     await sql.unsafe(

@@ -26,11 +26,25 @@ export interface Config {
   readonly batchMaxBytes: number
   readonly flushIntervalMs: number
   readonly writer: WriterStrategy
+  /** Batches being written at once, each on its own connection. */
+  readonly writerConcurrency: number
   readonly tickMs: number
+  /** How much metrics history the stream keeps for a new client's backfill. */
+  readonly historySeconds: number
+  /** Concurrent GET /api/stream clients; one more gets 503. */
+  readonly sseMaxClients: number
+  /** A stream client whose socket takes no data for this long is dropped. */
+  readonly sseWriteTimeoutMs: number
+  /** Comment line sent when the stream was otherwise quiet this long, for idle proxies. */
+  readonly sseHeartbeatMs: number
   /** How long SIGTERM waits for the queue to reach the database. */
   readonly drainTimeoutMs: number
   /** Connections in the pool used by the `direct` writer and control queries. */
   readonly dbPoolSize: number
+  /** Caps on a load burst: connections (closed model; open-model sockets too), requests/s, length. */
+  readonly burstMaxConnections: number
+  readonly burstMaxRate: number
+  readonly burstMaxDurationMs: number
   readonly logLevel: 'silent' | 'info'
 }
 
@@ -64,9 +78,17 @@ export const DEFAULTS: Config = Object.freeze({
   batchMaxBytes: 4 * MiB,
   flushIntervalMs: 50,
   writer: 'copy',
+  writerConcurrency: 2,
   tickMs: 250,
+  historySeconds: 600,
+  sseMaxClients: 50,
+  sseWriteTimeoutMs: 5_000,
+  sseHeartbeatMs: 15_000,
   drainTimeoutMs: 15_000,
   dbPoolSize: 10,
+  burstMaxConnections: 2_000,
+  burstMaxRate: 20_000,
+  burstMaxDurationMs: 600_000,
   logLevel: 'info',
 })
 
@@ -118,9 +140,17 @@ export function loadConfig(env: Env = process.env, options: Partial<Config> = {}
     batchMaxBytes: int(env, 'SLUICE_BATCH_MAX_BYTES', DEFAULTS.batchMaxBytes, 1),
     flushIntervalMs: int(env, 'SLUICE_FLUSH_INTERVAL_MS', DEFAULTS.flushIntervalMs, 0, 60_000),
     writer: oneOf(env, 'SLUICE_WRITER', WRITER_STRATEGIES, DEFAULTS.writer),
+    writerConcurrency: int(env, 'SLUICE_WRITERS', DEFAULTS.writerConcurrency, 1, 16),
     tickMs: int(env, 'SLUICE_TICK_MS', DEFAULTS.tickMs, 10, 60_000),
+    historySeconds: int(env, 'SLUICE_HISTORY_SECONDS', DEFAULTS.historySeconds, 0, 3_600),
+    sseMaxClients: int(env, 'SLUICE_SSE_MAX_CLIENTS', DEFAULTS.sseMaxClients, 0, 10_000),
+    sseWriteTimeoutMs: int(env, 'SLUICE_SSE_WRITE_TIMEOUT_MS', DEFAULTS.sseWriteTimeoutMs, 10, 600_000),
+    sseHeartbeatMs: int(env, 'SLUICE_SSE_HEARTBEAT_MS', DEFAULTS.sseHeartbeatMs, 10, 600_000),
     drainTimeoutMs: int(env, 'SLUICE_DRAIN_TIMEOUT_MS', DEFAULTS.drainTimeoutMs, 0, 600_000),
     dbPoolSize: int(env, 'SLUICE_DB_POOL', DEFAULTS.dbPoolSize, 2, 1000),
+    burstMaxConnections: int(env, 'SLUICE_BURST_MAX_CONNECTIONS', DEFAULTS.burstMaxConnections, 1, 100_000),
+    burstMaxRate: int(env, 'SLUICE_BURST_MAX_RATE', DEFAULTS.burstMaxRate, 1, 1_000_000),
+    burstMaxDurationMs: int(env, 'SLUICE_BURST_MAX_DURATION_MS', DEFAULTS.burstMaxDurationMs, 100, 86_400_000),
     logLevel: oneOf(env, 'SLUICE_LOG', ['silent', 'info'] as const, DEFAULTS.logLevel),
   }
   return Object.freeze({ ...fromEnv, ...options })

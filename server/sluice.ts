@@ -7,6 +7,9 @@ import { createSql, type Sql } from './db/client.ts'
 import { startEmbedded, type EmbeddedDatabase } from './db/embedded.ts'
 import { migrate } from './db/schema.ts'
 import { createApp } from './http/app.ts'
+import { effectiveConfig } from './http/config-api.ts'
+import { BurstManager } from './load/manager.ts'
+import { createTelemetry, type Telemetry } from './metrics/telemetry.ts'
 import type { DrainReport } from './pipeline/batcher.ts'
 import { Pipeline } from './pipeline/pipeline.ts'
 
@@ -16,6 +19,10 @@ export interface Sluice {
   readonly pipeline: Pipeline
   readonly sql: Sql
   readonly embedded: EmbeddedDatabase | undefined
+  /** Load bursts against this server (POST /api/bursts); `onProgress` for their events. */
+  readonly bursts: BurstManager
+  /** Metrics core, sampler, SSE hub (publish events here) and Prometheus registry. */
+  readonly telemetry: Telemetry
   /** Graceful stop: refuse new work, drain the queue, stop the database. Safe to call twice. */
   close(): Promise<DrainReport>
 }
@@ -58,19 +65,31 @@ async function listen(server: Server, config: Config): Promise<AddressInfo> {
 export async function startSluice(config: Config, log: Log = () => {}): Promise<Sluice> {
   const embedded = config.databaseUrl ? undefined : await startEmbedded({ dataDir: config.dataDir, log })
   let sql: Sql | undefined
+  let telemetry: Telemetry | undefined
   try {
     sql = await connect(config.databaseUrl ?? embedded!.url, config, log)
     const pipeline = new Pipeline(config, sql, log)
-    const app = createApp({ config, pipeline, log })
+    const bursts = new BurstManager({ config, pipeline, sql, log })
+    await bursts.init()
+    const live = createTelemetry(config, pipeline, log)
+    telemetry = live
+    bursts.onProgress((progress) => live.hub.publish('burst', progress))
+    // A burst's knobs (e.g. the Level 0 preset's writer) reach the dashboard like a PATCH /api/config.
+    bursts.onKnobsChanged((changed) => live.hub.publish('config', { config: effectiveConfig(config, pipeline.knobs), changed }))
+    const app = createApp({ config, pipeline, log, bursts, telemetry: live })
     const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server
     const address = await listen(server, config)
     pipeline.start()
+    live.start()
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
     const url = `http://${host}:${address.port}`
+    bursts.setTarget(url)
 
     let closing: Promise<DrainReport> | undefined
     const close = () => (closing ??= shutdown())
     const shutdown = async (): Promise<DrainReport> => {
+      // A burst's own traffic must not hold up the drain.
+      await bursts.close()
       const deadline = performance.now() + config.drainTimeoutMs
       pipeline.state = 'draining'
       server.close()
@@ -81,13 +100,16 @@ export async function startSluice(config: Config, log: Log = () => {}): Promise<
       const report = await pipeline.drain(Math.max(0, deadline - performance.now()))
       // Let the last `?wait=commit` answers leave before the sockets go.
       await new Promise((resolve) => setImmediate(resolve))
+      // A last tick shows the drained queue, then the streams end.
+      live.stop()
       server.closeAllConnections()
       await sql!.end({ timeout: 5 })
       await embedded?.stop()
       return report
     }
-    return { url, config, pipeline, sql, embedded, close }
+    return { url, config, pipeline, sql, embedded, bursts, telemetry: live, close }
   } catch (error) {
+    telemetry?.stop()
     await sql?.end({ timeout: 1 })
     await embedded?.stop()
     throw error

@@ -18,3 +18,52 @@ export interface LiveConfig {
   /** Added to every database write, to play a slow database. */
   dbLatencyMs: number
 }
+
+const MiB = 1024 * 1024
+
+export type NumericKnob = { [K in keyof LiveConfig]: LiveConfig[K] extends number ? K : never }[keyof LiveConfig]
+
+/** Accepted range of each numeric knob, inclusive, for PATCH /api/config and the dashboard's inputs. */
+export const LIVE_KNOB_LIMITS = {
+  queueMaxEvents: { min: 1, max: 10_000_000 },
+  queueMaxBytes: { min: 1, max: 1024 * MiB },
+  batchMaxEvents: { min: 1, max: 1_000_000 },
+  batchMaxBytes: { min: 1, max: 256 * MiB },
+  flushIntervalMs: { min: 0, max: 60_000 },
+  maxInflight: { min: 1, max: 1_000_000 },
+  maxInflightBytes: { min: 1, max: 1024 * MiB },
+  maxBodyBytes: { min: 1, max: 1024 * MiB },
+  dbLatencyMs: { min: 0, max: 60_000 },
+} as const satisfies Record<NumericKnob, { min: number; max: number }>
+
+export const ACK_MODES = ['queued', 'commit'] as const satisfies readonly AckMode[]
+
+/** Settings fixed at start (environment), shown beside the knobs. */
+export interface FixedSettings {
+  database: 'embedded' | 'external'
+  /** Whether SLUICE_TOKEN is set (the token itself is never sent). */
+  tokenRequired: boolean
+  maxEventBytes: number
+  maxEventDepth: number
+  /** Queue fill (0..1) above which /readyz reports not ready. */
+  queueHighWatermark: number
+  tickMs: number
+  historySeconds: number
+  sseMaxClients: number
+  drainTimeoutMs: number
+  dbPoolSize: number
+}
+
+/** GET /api/config, and what PATCH /api/config answers. */
+export interface EffectiveConfig {
+  live: LiveConfig
+  fixed: FixedSettings
+}
+
+/** The 400 body of a PATCH /api/config that was refused; nothing was changed. */
+export interface InvalidConfigBody {
+  error: 'invalid_config'
+  /** The offending field, or null when the body itself is not a JSON object. */
+  field: string | null
+  detail: string
+}

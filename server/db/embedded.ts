@@ -71,14 +71,20 @@ async function stopOrphan(pgdata: string, log: (line: string) => void): Promise<
   if (!existsSync(pidFile)) return
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0])
   if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return
-  let command = ''
+  let command = 'postgres'
+  let parent = 1
   try {
     command = readFileSync(`/proc/${pid}/comm`, 'utf8').trim()
+    // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may contain spaces, so cut after ')'.
+    parent = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1])
   } catch {
     // No /proc (macOS): trust postmaster.pid.
-    command = 'postgres'
   }
   if (command !== 'postgres') return // the pid was reused; PostgreSQL handles the stale file itself
+  // A postmaster whose parent is alive belongs to a running Sluice: leave it alone.
+  if (parent > 1 && isAlive(parent) && readFileSync(`/proc/${parent}/comm`, 'utf8').trim() !== 'systemd') {
+    throw new Error(`${pgdata} is in use by a running PostgreSQL (pid ${pid}, started by pid ${parent}); stop that server or set SLUICE_DATA_DIR`)
+  }
   log(`stopping orphaned PostgreSQL (pid ${pid}) left by an earlier run`)
   process.kill(pid, 'SIGINT')
   for (let waited = 0; isAlive(pid); waited += 100) {

@@ -30,6 +30,18 @@ const MIGRATIONS: string[] = [
      error       text not null,
      raw         text not null
    )`,
+  // Load-burst runs (server/load/store.ts): spec, summary and per-second series as JSON.
+  `create table if not exists bursts (
+     id          text primary key,
+     name        text not null,
+     status      text not null,
+     started_at  timestamptz not null,
+     ended_at    timestamptz,
+     spec        jsonb not null,
+     summary     jsonb not null,
+     series      jsonb not null default '[]'
+   )`,
+  `create index if not exists bursts_started_at on bursts (started_at desc)`,
 ]
 
 const LOCK_KEY = 0x51_1c_e0

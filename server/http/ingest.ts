@@ -2,6 +2,7 @@ import type { HttpBindings } from '@hono/node-server'
 import type { Context } from 'hono'
 import type { Config } from '../config.ts'
 import { ClientAbortedError, IngestError } from '../errors.ts'
+import type { MetricsCore } from '../metrics/core.ts'
 import { readBody } from '../pipeline/body.ts'
 import { bodyFormat, parseJson, parseNdjson } from '../pipeline/parse.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
@@ -20,9 +21,10 @@ export function errorResponse(c: Context, error: IngestError, pipeline: Pipeline
 }
 
 /** POST /v1/events: admission, streamed body, parse, then queue (or write, for `direct`). */
-export function ingestHandler(config: Config, pipeline: Pipeline) {
+export function ingestHandler(config: Config, pipeline: Pipeline, metrics: Pick<MetricsCore, 'observeRequest'>) {
   const limits = { maxEventBytes: config.maxEventBytes, maxEventDepth: config.maxEventDepth }
   return async function ingest(c: Context<{ Bindings: HttpBindings }>): Promise<Response> {
+    const started = performance.now()
     const incoming = c.env.incoming
     let admission: { release(): void } | undefined
     try {
@@ -50,6 +52,8 @@ export function ingestHandler(config: Config, pipeline: Pipeline) {
         return c.body(null, 400)
       }
       throw error
+    } finally {
+      metrics.observeRequest(performance.now() - started)
     }
   }
 }

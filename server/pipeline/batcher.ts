@@ -15,6 +15,8 @@ export interface BatcherOptions {
   readonly stats: PipelineStats
   readonly knobs: Readonly<LiveConfig>
   readonly backoff?: Backoff
+  /** Flushes in flight at once (each on its own connection). */
+  readonly concurrency?: number
   readonly log?: (line: string) => void
 }
 
@@ -50,9 +52,14 @@ export class Batcher {
   #idle = false
   #draining = false
   #writingEvents = 0
+  #writers = 0
+  /** The latest write attempt failed transiently: the database is taken to be down. */
+  #failing = false
+  readonly #concurrency: number
   #loop: Promise<void> | undefined
 
-  constructor({ queue, sql, stats, knobs, backoff = { baseMs: 50, capMs: 5_000 }, log = () => {} }: BatcherOptions) {
+  constructor({ queue, sql, stats, knobs, backoff = { baseMs: 50, capMs: 5_000 }, concurrency = 2, log = () => {} }: BatcherOptions) {
+    this.#concurrency = concurrency
     this.#queue = queue
     this.#sql = sql
     this.#stats = stats
@@ -73,6 +80,11 @@ export class Batcher {
     this.#loop ??= this.#run()
   }
 
+  /** Re-reads the knobs now rather than when the current wait ends (after PATCH /api/config). */
+  nudge(): void {
+    this.#wake?.()
+  }
+
   /** Flushes everything queued, then stops; gives up on what is left after `timeoutMs`. */
   async drain(timeoutMs: number): Promise<DrainReport> {
     const before = this.#stats.eventsCommitted + this.#stats.deadLettered
@@ -91,14 +103,36 @@ export class Batcher {
     return { drained: this.#stats.eventsCommitted + this.#stats.deadLettered - before, undrained }
   }
 
+  /**
+   * Up to `concurrency` flushes in flight: while one batch is on its way to the
+   * database the next is written on another connection. Under load a flush spends most
+   * of its time waiting for event-loop turns, not for PostgreSQL, so a second writer
+   * keeps the database fed.
+   */
   async #run(): Promise<void> {
+    const flushing = new Set<Promise<void>>()
     try {
       for (let trigger = await this.#nextTrigger(); trigger; trigger = await this.#nextTrigger()) {
-        await this.#flush(trigger)
+        const flush = this.#flush(trigger)
+        flushing.add(flush)
+        flush.then(() => flushing.delete(flush), () => {})
+        while (flushing.size >= this.#concurrency) await Promise.race(flushing)
       }
+      await Promise.all(flushing)
     } catch (error) {
+      await Promise.allSettled(flushing)
       if (!(error instanceof DrainAborted)) throw error
     }
+  }
+
+  #succeeded(): void {
+    if (!this.#failing) return
+    this.#failing = false
+    this.#updateState()
+  }
+
+  #updateState(): void {
+    this.#stats.writerState = this.#failing ? 'retrying' : this.#writers > 0 ? 'writing' : 'idle'
   }
 
   async #nextTrigger(): Promise<FlushTrigger | undefined> {
@@ -139,7 +173,9 @@ export class Batcher {
   async #flush(trigger: FlushTrigger): Promise<void> {
     const batch = this.#queue.take(this.#knobs.batchMaxEvents, this.#knobs.batchMaxBytes)
     const started = performance.now()
-    this.#writingEvents = batch.events.length
+    this.#writingEvents += batch.events.length
+    this.#writers++
+    this.#updateState()
     let outcome: WriteOutcome
     try {
       outcome = await this.#write(batch.events)
@@ -147,8 +183,9 @@ export class Batcher {
       for (const [ticket] of batch.tickets) ticket.reject(unavailable('shut down before the events were committed'))
       throw error
     }
-    this.#writingEvents = 0
-    this.#stats.writerState = 'idle'
+    this.#writingEvents -= batch.events.length
+    this.#writers--
+    this.#updateState()
     this.#stats.eventsCommitted += batch.events.length - outcome.deadLettered
     this.#stats.deadLettered += outcome.deadLettered
     this.#stats.recordFlush({
@@ -172,9 +209,9 @@ export class Batcher {
   async #write(events: readonly IngestEvent[]): Promise<WriteOutcome> {
     const write = this.#knobs.writer === 'batch' ? insertBatch : copyBatch
     for (let retries = 0; ; ) {
-      this.#stats.writerState = retries === 0 ? 'writing' : 'retrying'
       try {
         await write(this.#sql, events, this.#knobs.dbLatencyMs)
+        this.#succeeded()
         if (retries > 0) this.#log(`database write succeeded after ${retries} retries`)
         return { retries, deadLettered: 0 }
       } catch (error) {
@@ -196,6 +233,7 @@ export class Batcher {
     for (let retries = 0; ; ) {
       try {
         await this.#sql`insert into events_dead_letter (error, raw) values (${detail}, ${event.raw})`
+        this.#succeeded()
         this.#log(`an event the database refused went to events_dead_letter: ${detail}`)
         return 1
       } catch (deadLetterError) {
@@ -208,7 +246,8 @@ export class Batcher {
   async #retryAfter(error: unknown, attempt: number): Promise<void> {
     this.#stats.dbErrors++
     this.#stats.dbRetries++
-    this.#stats.writerState = 'retrying'
+    this.#failing = true
+    this.#updateState()
     if (attempt === 0) this.#log(`database write failed, retrying: ${(error as Error).message}`)
     try {
       await sleep(backoffDelay(attempt, this.#backoff), undefined, { signal: this.#abort.signal })

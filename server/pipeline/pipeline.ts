@@ -1,4 +1,5 @@
 import type { LiveConfig } from '../../shared/config.ts'
+import type { Lifecycle } from '../../shared/metrics.ts'
 import type { Config } from '../config.ts'
 import type { Sql } from '../db/client.ts'
 import { invalidEvent, overloaded, queueFull, unavailable } from '../errors.ts'
@@ -9,7 +10,7 @@ import { isTransient } from './retry.ts'
 import { PipelineStats } from './stats.ts'
 import { insertBatch } from './writers.ts'
 
-export type Lifecycle = 'starting' | 'serving' | 'draining' | 'stopped'
+export type { Lifecycle } from '../../shared/metrics.ts'
 
 export function liveConfigFrom(config: Config): LiveConfig {
   return {
@@ -46,6 +47,8 @@ export class Pipeline {
   inflightRequests = 0
   inflightBytes = 0
   readonly #highWatermark: number
+  /** Moving average of events per accepted request, for admission's estimate. */
+  #eventsPerRequest = 1
 
   constructor(config: Config, sql: Sql, log: (line: string) => void) {
     this.sql = sql
@@ -57,7 +60,7 @@ export class Pipeline {
       get maxEvents() { return knobs.queueMaxEvents },
       get maxBytes() { return knobs.queueMaxBytes },
     })
-    this.batcher = new Batcher({ queue: this.queue, sql, stats: this.stats, knobs, log })
+    this.batcher = new Batcher({ queue: this.queue, sql, stats: this.stats, knobs, concurrency: config.writerConcurrency, log })
   }
 
   start(): void {
@@ -84,7 +87,10 @@ export class Pipeline {
     const knobs = this.knobs
     if (this.inflightRequests >= knobs.maxInflight) throw overloaded(`${this.inflightRequests} requests in flight (cap ${knobs.maxInflight})`)
     if (this.inflightBytes + reserveBytes > knobs.maxInflightBytes) throw overloaded(`${this.inflightBytes} bytes in flight (cap ${knobs.maxInflightBytes})`)
-    if (knobs.writer !== 'direct' && !this.queue.fits(1, 1)) throw this.#queueRefusal()
+    // Requests already being read will want queue room too: refusing now, before the body
+    // is read and parsed, is what keeps 429s fast when the queue is at its edge.
+    const expected = Math.max(1, Math.ceil(this.inflightRequests * this.#eventsPerRequest))
+    if (knobs.writer !== 'direct' && !this.queue.fits(expected, 1)) throw this.#queueRefusal()
     this.inflightRequests++
     this.inflightBytes += reserveBytes
     let released = false
@@ -134,7 +140,9 @@ export class Pipeline {
   }
 
   #accepted(events: number, bytes: number): void {
+    this.stats.requestsAccepted++
     this.stats.eventsAccepted += events
+    this.#eventsPerRequest += (events - this.#eventsPerRequest) * EVENTS_PER_REQUEST_WEIGHT
     this.stats.bytesAccepted += bytes
   }
 
@@ -152,3 +160,6 @@ export class Pipeline {
     }
   }
 }
+
+// Weight of the newest request in the events-per-request moving average (~20 requests).
+const EVENTS_PER_REQUEST_WEIGHT = 0.05

@@ -20,6 +20,8 @@ const FLUSH_HISTORY = 4096
 export class PipelineStats {
   requests = 0
   requestsByStatus = new Map<number, number>()
+  /** Ingest requests whose events were all taken (queued, or written by `direct`). */
+  requestsAccepted = 0
   eventsAccepted = 0
   eventsCommitted = 0
   bytesAccepted = 0

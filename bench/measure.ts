@@ -1,0 +1,169 @@
+/**
+ * Runs one scenario, from an empty `events` table to a row of figures. The order matters:
+ * warm up, let what the warm-up queued land, measure, then stop the server (Sluice drains
+ * on SIGTERM) and only then count rows, so the count is what actually reached the database.
+ */
+import path from 'node:path'
+import { body } from './bodies.ts'
+import { Child, ROOT } from './children.ts'
+import type { CopyLoopResult } from './copy-loop.ts'
+import { cpuDetail, cpuSnapshot, cpuUse, type CpuSnapshot } from './cpu.ts'
+import type { BenchDatabase } from './database.ts'
+import type { LoadResult, LoadSpec } from './load.ts'
+import { readProbe } from './probe-report.ts'
+import type { ScenarioRow } from './result.ts'
+import { CONNECTIONS, type Scenario } from './scenarios.ts'
+import { PROBE, ServerProcess, WRITES, type Stopped } from './server-process.ts'
+
+export interface RunContext {
+  readonly db: BenchDatabase
+  readonly durationS: number
+  readonly warmupS: number
+  /** Where the probes write their reports. */
+  readonly scratchDir: string
+  /** Rows measured so far in this run, by scenario name (overload reads its peak here). */
+  readonly done: ReadonlyMap<string, ScenarioRow>
+}
+
+// A load process that outlives its duration by this much is stuck: kill it.
+const LOAD_GRACE_MS = 30_000
+// Each overload connection is asked for at most this many requests a second, so the
+// offered rate still holds while answers take up to 1/RATE s (closed-loop connections;
+// at 10 a second, 2xx answers of 160 ms p50 held the offered rate 16% under target).
+const OVERLOAD_RATE_PER_CONNECTION = 4
+const OVERLOAD_MAX_CONNECTIONS = 1_000
+
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits
+
+async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const child = new Child(path.join(ROOT, 'bench', 'load.ts'), [JSON.stringify(spec)])
+  return JSON.parse(await child.output(spec.durationS * 1000 + LOAD_GRACE_MS)) as LoadResult
+}
+
+function twoXX(load: LoadResult): number {
+  let n = 0
+  for (const [code, count] of Object.entries(load.status)) if (code.startsWith('2')) n += count
+  return n
+}
+
+/** The offered request rate and connections of an overload run: `factor` times the peak's committed events. */
+function overloadLoad(scenario: Extract<Scenario, { kind: 'overload' }>, context: RunContext) {
+  const peak = context.done.get(scenario.peakFrom)?.events_per_s
+  if (!peak) throw new Error(`${scenario.name} needs ${scenario.peakFrom} measured first in the same run`)
+  const rate = Math.ceil((scenario.factor * peak) / body(scenario.shape).events)
+  const connections = Math.min(OVERLOAD_MAX_CONNECTIONS, Math.max(50, Math.ceil(rate / OVERLOAD_RATE_PER_CONNECTION)))
+  return { peak, rate, connections }
+}
+
+async function runServerScenario(scenario: Exclude<Scenario, { kind: 'copy-loop' }>, context: RunContext): Promise<ScenarioRow> {
+  const { db, durationS, warmupS } = context
+  const writes = WRITES[scenario.server]
+  const perRequest = body(scenario.shape).events
+  const overload = scenario.kind === 'overload' ? overloadLoad(scenario, context) : undefined
+  // Warm-up is always the closed loop: overload starts from a server in its normal stride.
+  const closedConnections = scenario.kind === 'closed' ? scenario.connections : CONNECTIONS[scenario.shape]
+
+  await db.reset()
+  const server = await ServerProcess.start(scenario.server, db.url, context.scratchDir)
+  let warm: LoadResult
+  let load: LoadResult
+  let baseline = 0
+  let stopped: Stopped
+  let cpuFrom: CpuSnapshot | null = null
+  try {
+    const spec = { url: `${server.url}/v1/events`, shape: scenario.shape }
+    warm = await runLoad({ ...spec, connections: closedConnections, durationS: warmupS })
+    if (writes) baseline = await db.settledRows()
+    server.markMeasureStart()
+    cpuFrom = cpuSnapshot(db.embedded?.pid)
+    load = await runLoad({
+      ...spec,
+      durationS,
+      connections: overload?.connections ?? closedConnections,
+      ...(overload ? { overallRate: overload.rate } : {}),
+    })
+  } finally {
+    stopped = await server.stop()
+  }
+  const cpu = cpuUse(cpuFrom, cpuSnapshot(db.embedded?.pid))
+  const rows = writes ? await db.settledRows() : null
+  const acked = (twoXX(warm) + twoXX(load)) * perRequest
+  const committed = rows === null ? null : rows - baseline
+  const windowS = load.durationS + stopped.drainS
+
+  return {
+    name: scenario.name,
+    server: scenario.server,
+    events_per_s: committed === null ? null : round(committed / windowS, 0),
+    requests_per_s: round(load.requestsPerS, 0),
+    p50_ms: load.latencyMs && round(load.latencyMs.p50, 2),
+    p99_ms: load.latencyMs && round(load.latencyMs.p99, 2),
+    peak_rss_mb: stopped.probe && round(stopped.probe.peakRssMb),
+    max_loop_delay_ms: stopped.probe && round(stopped.probe.maxLoopDelayMs),
+    rejected: load.responses - twoXX(load),
+    // A request cut off when the load stops can be committed yet never acknowledged, so
+    // rows may exceed acknowledgements; only the other way round is a loss.
+    lost: rows === null ? null : Math.max(0, acked - rows),
+    detail: {
+      connections: overload?.connections ?? closedConnections,
+      events_per_request: perRequest,
+      load_s: load.durationS,
+      drain_s: round(stopped.drainS, 2),
+      exit_code: stopped.exitCode,
+      status: load.status,
+      errors: load.errors,
+      timeouts: load.timeouts,
+      committed_in_window: committed,
+      acknowledged_events_incl_warmup: acked,
+      rows_incl_warmup: rows,
+      latency_2xx_ms: load.latency2xxMs,
+      latency_429_ms: load.latency429Ms,
+      ...(overload && { steady_2xx_ms: load.steady2xxMs, steady_429_ms: load.steady429Ms }),
+      cpu: cpuDetail({ server_cores: stopped.probe?.cpuCores ?? null, load_generator_cores: load.cpuCores }, cpu),
+      ...(overload && {
+        peak_events_per_s: overload.peak,
+        offered_requests_per_s: overload.rate,
+        offered_events_per_s: overload.rate * perRequest,
+        committed_vs_peak: committed === null ? null : round(committed / windowS / overload.peak, 3),
+      }),
+    },
+  }
+}
+
+async function runCopyLoop(scenario: Extract<Scenario, { kind: 'copy-loop' }>, context: RunContext): Promise<ScenarioRow> {
+  const { db, durationS } = context
+  await db.reset()
+  const probeFile = path.join(context.scratchDir, 'copy-loop.json')
+  const child = new Child(path.join(ROOT, 'bench', 'copy-loop.ts'), [String(durationS)], {
+    preload: [PROBE],
+    env: { DATABASE_URL: db.url, BENCH_PROBE_FILE: probeFile },
+  })
+  const cpuFrom = cpuSnapshot(db.embedded?.pid)
+  const result = JSON.parse(await child.output(durationS * 1000 + LOAD_GRACE_MS)) as CopyLoopResult
+  const cpu = cpuUse(cpuFrom, cpuSnapshot(db.embedded?.pid))
+  const rows = await db.settledRows()
+  const probe = readProbe(probeFile)
+  return {
+    name: scenario.name,
+    server: scenario.server,
+    events_per_s: round(rows / result.durationS, 0),
+    requests_per_s: null,
+    p50_ms: null,
+    p99_ms: null,
+    peak_rss_mb: probe && round(probe.peakRssMb),
+    max_loop_delay_ms: probe && round(probe.maxLoopDelayMs),
+    rejected: 0,
+    lost: Math.max(0, result.rows - rows),
+    detail: {
+      batch_events: result.rows / Math.max(1, result.batches),
+      batches: result.batches,
+      load_s: round(result.durationS, 2),
+      batch_ms: result.batchMs,
+      cpu: cpuDetail({ copy_loop_cores: probe?.cpuCores ?? null }, cpu),
+    },
+  }
+}
+
+export function runScenario(scenario: Scenario, context: RunContext): Promise<ScenarioRow> {
+  return scenario.kind === 'copy-loop' ? runCopyLoop(scenario, context) : runServerScenario(scenario, context)
+}

@@ -1,0 +1,50 @@
+/** The figures the bench exists for: Sluice against its references, each with its target. */
+import type { Ratio, ScenarioRow } from './result.ts'
+
+interface RatioSpec {
+  readonly what: string
+  readonly numerator: readonly [scenario: string, field: 'requests_per_s' | 'events_per_s']
+  readonly denominator: readonly [scenario: string, field: 'requests_per_s' | 'events_per_s']
+  readonly target: number
+}
+
+const RATIOS: Record<string, RatioSpec> = {
+  copy_single_vs_bare_hono: {
+    what: 'sluice copy, single-event requests/s ÷ bare Hono requests/s',
+    numerator: ['single/sluice-copy', 'requests_per_s'],
+    denominator: ['single/bare-hono', 'requests_per_s'],
+    target: 0.85,
+  },
+  copy_single_vs_level0: {
+    what: 'sluice copy, single-event requests/s ÷ Level 0 requests/s',
+    numerator: ['single/sluice-copy', 'requests_per_s'],
+    denominator: ['single/level0', 'requests_per_s'],
+    target: 7,
+  },
+  copy_ndjson_vs_copy_loop: {
+    what: 'sluice copy, NDJSON committed events/s ÷ bare COPY loop rows/s',
+    numerator: ['ndjson/sluice-copy', 'events_per_s'],
+    denominator: ['ndjson/copy-loop', 'events_per_s'],
+    target: 0.9,
+  },
+  overload_vs_peak: {
+    what: 'sluice copy at 3x its peak: committed events/s ÷ peak committed events/s',
+    numerator: ['overload/sluice-copy', 'events_per_s'],
+    denominator: ['ndjson/sluice-copy', 'events_per_s'],
+    target: 0.9,
+  },
+}
+
+/** Every ratio whose two scenarios ran; a skipped scenario leaves its ratios out. */
+export function ratios(rows: readonly ScenarioRow[]): Record<string, Ratio> {
+  const byName = new Map(rows.map((row) => [row.name, row]))
+  const out: Record<string, Ratio> = {}
+  for (const [key, spec] of Object.entries(RATIOS)) {
+    const top = byName.get(spec.numerator[0])?.[spec.numerator[1]]
+    const bottom = byName.get(spec.denominator[0])?.[spec.denominator[1]]
+    if (top === undefined || bottom === undefined) continue
+    const value = top !== null && bottom ? Math.round((top / bottom) * 1000) / 1000 : null
+    out[key] = { value, target: spec.target, met: value !== null && value >= spec.target, what: spec.what }
+  }
+  return out
+}

@@ -1,0 +1,95 @@
+/**
+ * Starts one server under test as its own process, with the probe preloaded, and stops
+ * it the way its operator would: SIGTERM, and for Sluice the wait while it drains.
+ */
+import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { freePort } from '../server/db/embedded.ts'
+import { Child, ROOT } from './children.ts'
+import { readProbe, type ProbeReport } from './probe-report.ts'
+
+export const SERVERS = ['bare-node', 'bare-hono', 'level0', 'sluice-copy', 'sluice-batch', 'sluice-direct'] as const
+export type ServerName = (typeof SERVERS)[number]
+
+/** Which of them write to the database (the others have no rows to count and nothing to lose). */
+export const WRITES: Record<ServerName, boolean> = {
+  'bare-node': false,
+  'bare-hono': false,
+  level0: true,
+  'sluice-copy': true,
+  'sluice-batch': true,
+  'sluice-direct': true,
+}
+
+const READY_TIMEOUT_MS = 30_000
+const READY_POLL_MS = 50
+// Sluice's drain deadline is 15 s (SLUICE_DRAIN_TIMEOUT_MS); past this it is stuck.
+const SLUICE_EXIT_TIMEOUT_MS = 30_000
+const EXIT_TIMEOUT_MS = 5_000
+
+export const PROBE = path.join(ROOT, 'bench', 'probe.ts')
+
+function launch(name: ServerName, databaseUrl: string): { script: string; env: Record<string, string> } {
+  if (name.startsWith('sluice-')) {
+    return {
+      script: path.join(ROOT, 'server', 'main.ts'),
+      // Other SLUICE_* tuning passes through from the environment, on purpose; a token
+      // would turn every bench request into a 401, so it is cleared ('' reads as unset).
+      env: { DATABASE_URL: databaseUrl, SLUICE_WRITER: name.slice('sluice-'.length), SLUICE_LOG: 'silent', SLUICE_TOKEN: '' },
+    }
+  }
+  return { script: path.join(ROOT, 'bench', 'servers', `${name}.ts`), env: name === 'level0' ? { DATABASE_URL: databaseUrl } : {} }
+}
+
+export interface Stopped {
+  /** SIGTERM to exit: Sluice's drain of its queue. */
+  readonly drainS: number
+  readonly exitCode: number | null
+  readonly probe: ProbeReport | null
+}
+
+export class ServerProcess {
+  private constructor(readonly name: ServerName, readonly url: string, readonly child: Child, readonly probeFile: string) {}
+
+  static async start(name: ServerName, databaseUrl: string, scratchDir: string): Promise<ServerProcess> {
+    const host = '127.0.0.1'
+    const port = await freePort(host)
+    const probeFile = path.join(scratchDir, `${name}-${port}.json`)
+    const { script, env } = launch(name, databaseUrl)
+    const child = new Child(script, [], { preload: [PROBE], env: { ...env, HOST: host, PORT: String(port), BENCH_PROBE_FILE: probeFile } })
+    const server = new ServerProcess(name, `http://${host}:${port}`, child, probeFile)
+    await server.#ready()
+    return server
+  }
+
+  async #ready(): Promise<void> {
+    const deadline = performance.now() + READY_TIMEOUT_MS
+    for (;;) {
+      if (this.child.exited) throw new Error(`${this.name} exited while starting: ${this.child.describe()}`)
+      try {
+        const response = await fetch(`${this.url}/readyz`, { signal: AbortSignal.timeout(1_000) })
+        await response.body?.cancel()
+        if (response.ok) return
+      } catch {
+        // not listening yet
+      }
+      if (performance.now() > deadline) {
+        await this.child.stop('SIGKILL', 1_000)
+        throw new Error(`${this.name} not ready within ${READY_TIMEOUT_MS} ms: ${this.child.describe()}`)
+      }
+      await sleep(READY_POLL_MS)
+    }
+  }
+
+  /** The measured window starts now: the probe forgets the warm-up's loop delays. */
+  markMeasureStart(): void {
+    this.child.process.kill('SIGUSR2')
+  }
+
+  async stop(): Promise<Stopped> {
+    const started = performance.now()
+    await this.child.stop('SIGTERM', this.name.startsWith('sluice-') ? SLUICE_EXIT_TIMEOUT_MS : EXIT_TIMEOUT_MS)
+    const drainS = (performance.now() - started) / 1000
+    return { drainS, exitCode: this.child.process.exitCode, probe: readProbe(this.probeFile) }
+  }
+}

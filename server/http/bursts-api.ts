@@ -1,0 +1,75 @@
+import type { HttpBindings } from '@hono/node-server'
+import { Hono, type MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { PRESETS } from '../../shared/presets.ts'
+import { IngestError } from '../errors.ts'
+import { seriesCsv } from '../load/csv.ts'
+import type { BurstManager } from '../load/manager.ts'
+import { ApiError } from './api-error.ts'
+import { bearerAuth } from './auth.ts'
+
+// A spec is a few hundred bytes; anything near this is not one.
+const MAX_SPEC_BYTES = 64 * 1024
+
+/** The token check, answering as a control route: no ingest counter moves. */
+function controlAuth(token: string | undefined): MiddlewareHandler {
+  const check = bearerAuth(token)
+  return async function requireToken(c, next) {
+    try {
+      await check(c, next)
+    } catch (error) {
+      throw error instanceof IngestError && error.status === 401 ? new ApiError('unauthorized', 401) : error
+    }
+  }
+}
+
+/** Routes under /api: presets, and starting, listing, reading and stopping bursts. */
+export function burstsApi(manager: BurstManager, token: string | undefined) {
+  const api = new Hono<{ Bindings: HttpBindings }>()
+  api.use('/presets', controlAuth(token))
+  api.use('/bursts/*', controlAuth(token))
+  api.use('/bursts', controlAuth(token))
+
+  api.get('/presets', (c) => c.json({ presets: PRESETS, caps: manager.caps }))
+
+  api.post(
+    '/bursts',
+    bodyLimit({
+      maxSize: MAX_SPEC_BYTES,
+      onError: () => {
+        throw new ApiError('invalid_spec', 400, { field: null, detail: `the request body is over ${MAX_SPEC_BYTES} bytes` })
+      },
+    }),
+    async (c) => {
+      let request: unknown
+      try {
+        request = await c.req.json()
+      } catch {
+        throw new ApiError('invalid_spec', 400, { field: null, detail: 'the body is not JSON' })
+      }
+      const summary = await manager.start(request)
+      c.header('Location', `/api/bursts/${summary.id}`)
+      return c.json({ id: summary.id, summary }, 201)
+    },
+  )
+
+  api.get('/bursts', async (c) => c.json({ running: manager.running ?? null, bursts: await manager.list() }))
+
+  api.get('/bursts/:id', async (c) => {
+    const record = await manager.get(c.req.param('id'))
+    if (!record) throw new ApiError('not_found', 404)
+    if (c.req.query('format') === 'csv') {
+      c.header('Content-Disposition', `attachment; filename="burst-${record.id}.csv"`)
+      return c.body(seriesCsv(record), 200, { 'Content-Type': 'text/csv; charset=utf-8' })
+    }
+    return c.json(record)
+  })
+
+  api.delete('/bursts/:id', async (c) => {
+    const summary = await manager.stop(c.req.param('id'))
+    if (!summary) throw new ApiError('not_found', 404)
+    return c.json({ id: summary.id, summary })
+  })
+
+  return api
+}

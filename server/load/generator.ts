@@ -1,0 +1,232 @@
+import { Agent } from 'node:http'
+import { LATE_SEND_MS, SKIP_SEND_MS, type RequestKind } from '../../shared/bursts.ts'
+import { bodyFactory } from './bodies.ts'
+import { Cutter, send, type Outcome } from './client.ts'
+import { requestMix } from './mix.ts'
+import type { GeneratorInput, GeneratorMessage, GeneratorResult } from './protocol.ts'
+import { arrivals, levelAt, peakLevel } from './shape.ts'
+import { Tally } from './tally.ts'
+
+// A request with no answer after this long (plus its drip time) counts as a timeout.
+const REQUEST_TIMEOUT_MS = 30_000
+// After the duration, answers still in flight get this long before they are cut off as timeouts.
+const END_GRACE_MS = 5_000
+// How often a closed burst looks at its shape to add or park connections.
+const LEVEL_POLL_MS = 10
+// An open burst waiting for a free connection looks again at least this often.
+const SLOT_POLL_MS = 5
+const SECOND_MS = 1_000
+// Sends started in one go before the generator yields its thread (each costs ~50-100 µs here).
+const SENDS_PER_TURN = 64
+
+export interface RunningGenerator {
+  readonly done: Promise<GeneratorResult>
+  /** Cuts every request in flight and ends the run; `done` resolves right after. */
+  stop(): void
+}
+
+/** Resolves on the next `wake()`, or after `ms` when given. */
+class Waker {
+  #wakers: Array<() => void> = []
+  sleep(ms?: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wakers = this.#wakers
+      const timer = ms === undefined ? undefined : setTimeout(() => {
+        const index = wakers.indexOf(done)
+        if (index !== -1) wakers.splice(index, 1)
+        resolve()
+      }, ms)
+      wakers.push(done)
+      function done() {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+  }
+  wake(): void {
+    for (const done of this.#wakers.splice(0)) done()
+  }
+}
+
+/**
+ * Runs one burst against the target and reports a window every tick and every second.
+ * Meant for its own thread (worker.ts): its timers must not share a loop with the server.
+ */
+export function startGenerator(input: GeneratorInput, report: (message: GeneratorMessage) => void): RunningGenerator {
+  const { spec, maxConnections, tickMs } = input
+  const open = spec.model === 'open'
+  const target = { host: input.host, port: input.port, token: input.token, path: spec.ack === 'commit' ? '/v1/events?wait=commit' : '/v1/events' }
+  const dripMs = spec.dripMs ?? 1_000
+  const bodyFor = bodyFactory(spec.body)
+  const nextKind = requestMix(spec)
+  const agent = new Agent({ keepAlive: true, scheduling: 'lifo' })
+  const cutter = new Cutter()
+  // Wakes the open model's pump when a connection frees up.
+  const slotFreed = new Waker()
+  // Wakes parked closed-model connections when the level changes, and everyone at the end.
+  const levelMoved = new Waker()
+  const tick = new Tally()
+  const second = new Tally()
+  const total = new Tally()
+  const tallies = [tick, second, total]
+  const t0 = performance.now()
+  const elapsed = () => performance.now() - t0
+  let inflight = 0
+  let eventsAccepted = 0
+  let stopped = false
+  // Requests cut off because the end grace ran out count as timeouts; those cut by stop() do not.
+  let cutByGrace = false
+  const sendingOver = () => stopped || elapsed() >= spec.durationMs
+  const level = () => levelAt(spec.shape, Math.min(elapsed(), spec.durationMs), spec.durationMs)
+
+  let tickStart = 0
+  let secondStart = 0
+  const emitTick = () => {
+    const now = elapsed()
+    report({ type: 'tick', window: tick.window(now, now - tickStart, level(), inflight, open), sofar: sofar() })
+    tick.reset()
+    tickStart = now
+  }
+  const emitSecond = () => {
+    const now = elapsed()
+    report({ type: 'second', window: second.window(now, now - secondStart, level(), inflight, open) })
+    second.reset()
+    secondStart = now
+  }
+  const tickTimer = setInterval(emitTick, tickMs)
+  const secondTimer = setInterval(emitSecond, SECOND_MS)
+  let lastLevel = Math.round(level())
+  const levelTimer = setInterval(() => {
+    const now = Math.round(level())
+    if (now !== lastLevel) levelMoved.wake()
+    lastLevel = now
+  }, LEVEL_POLL_MS)
+  const endTimer = setTimeout(() => {
+    levelMoved.wake()
+    slotFreed.wake()
+  }, spec.durationMs)
+
+  function sofar(): GeneratorResult {
+    return {
+      runMs: Math.round(Math.min(elapsed(), spec.durationMs)),
+      intended: total.intended,
+      sent: total.sent,
+      answered: total.answered,
+      ok: total.ok,
+      late: total.late,
+      skipped: total.skipped,
+      statuses: { ...total.statuses },
+      errors: { ...total.errors },
+      byKind: structuredClone(total.byKind),
+      latency: total.latency(),
+      eventsAccepted,
+    }
+  }
+
+  function record(kind: RequestKind, intendedAt: number, outcome: Outcome): void {
+    if ('status' in outcome) {
+      const latencyUs = kind === 'normal' ? (performance.now() - intendedAt) * 1_000 : undefined
+      for (const tally of tallies) tally.countAnswer(kind, outcome.status, latencyUs)
+      eventsAccepted += outcome.accepted ?? 0
+    } else if ('error' in outcome) {
+      for (const tally of tallies) tally.countError(outcome.error)
+    } else if ('cancelled' in outcome && cutByGrace) {
+      for (const tally of tallies) tally.countError('timeout')
+    }
+  }
+
+  /** Starts one request; latency runs from `intendedAt` (performance.now() time), not from now. */
+  async function fire(kind: RequestKind, intendedAt: number, late: boolean): Promise<void> {
+    inflight++
+    for (const tally of tallies) tally.countSent(kind, late)
+    const outcome = await send(target, kind, bodyFor(kind), { agent, dripMs, timeoutMs: REQUEST_TIMEOUT_MS + dripMs, cutter })
+    inflight--
+    record(kind, intendedAt, outcome)
+    slotFreed.wake()
+  }
+
+  async function connection(index: number): Promise<void> {
+    while (!sendingOver()) {
+      if (index >= Math.round(level())) {
+        await levelMoved.sleep()
+        continue
+      }
+      for (const tally of tallies) tally.intended++
+      await fire(nextKind(), performance.now(), false)
+    }
+  }
+
+  async function closedModel(): Promise<void> {
+    await Promise.all(Array.from({ length: Math.ceil(peakLevel(spec.shape)) }, (_, index) => connection(index)))
+  }
+
+  async function openModel(): Promise<void> {
+    const schedule = arrivals(spec.shape, spec.durationMs)
+    let next = schedule.next()
+    // Intended send times (ms since start) that are due but have no connection yet.
+    let due: number[] = []
+    let head = 0
+    const sending = new Set<Promise<void>>()
+    while (!stopped) {
+      const now = elapsed()
+      for (; !next.done && next.value <= now; next = schedule.next()) {
+        due.push(next.value)
+        for (const tally of tallies) tally.intended++
+      }
+      for (; head < due.length && now - due[head]! > SKIP_SEND_MS; head++) for (const tally of tallies) tally.skipped++
+      let turn = 0
+      for (; head < due.length && inflight < maxConnections && turn < SENDS_PER_TURN; head++, turn++) {
+        const at = due[head]!
+        const request = fire(nextKind(), t0 + at, now - at > LATE_SEND_MS)
+        sending.add(request)
+        void request.finally(() => sending.delete(request))
+      }
+      if (head > 4096) {
+        due = due.slice(head)
+        head = 0
+      }
+      if (turn === SENDS_PER_TURN) {
+        // Behind schedule: let answers and the tick timers in before sending the rest.
+        await new Promise((resolve) => setImmediate(resolve))
+        continue
+      }
+      const over = now >= spec.durationMs
+      // Whatever could not get a connection before the end is skipped, and said so.
+      if (over) for (; head < due.length; head++) for (const tally of tallies) tally.skipped++
+      if ((next.done || over) && head >= due.length) break
+      const untilNext = next.done ? SLOT_POLL_MS : next.value - now
+      await slotFreed.sleep(Math.max(0, head < due.length ? Math.min(untilNext, SLOT_POLL_MS) : untilNext))
+    }
+    await Promise.all(sending)
+  }
+
+  const done = (async (): Promise<GeneratorResult> => {
+    const sendingPhase = open ? openModel() : closedModel()
+    let graceTimer: NodeJS.Timeout | undefined
+    const graceOver = new Promise<'grace'>((resolve) => {
+      graceTimer = setTimeout(() => resolve('grace'), spec.durationMs + END_GRACE_MS + dripMs)
+    })
+    if ((await Promise.race([sendingPhase, graceOver])) === 'grace') cutByGrace = true
+    cutter.cutAll()
+    await sendingPhase
+    clearTimeout(graceTimer)
+    clearInterval(tickTimer)
+    clearInterval(secondTimer)
+    clearInterval(levelTimer)
+    clearTimeout(endTimer)
+    emitTick()
+    emitSecond()
+    agent.destroy()
+    return sofar()
+  })()
+
+  return {
+    done,
+    stop() {
+      stopped = true
+      cutter.cutAll()
+      levelMoved.wake()
+      slotFreed.wake()
+    },
+  }
+}

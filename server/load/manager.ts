@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto'
+import type { BurstKnobs, BurstProgress, BurstRecord, BurstSpec, BurstSummary } from '../../shared/bursts.ts'
+import type { LiveConfig } from '../../shared/config.ts'
+import { findPreset } from '../../shared/presets.ts'
+import type { Config } from '../config.ts'
+import type { Sql } from '../db/client.ts'
+import { ApiError } from '../http/api-error.ts'
+import type { Pipeline } from '../pipeline/pipeline.ts'
+import { BurstRun } from './run.ts'
+import { BurstStore } from './store.ts'
+import { invalidSpec, parseSpec, type BurstCaps } from './validate.ts'
+
+const LIST_LIMIT = 100
+
+export type ProgressListener = (progress: BurstProgress) => void
+
+export interface BurstManagerOptions {
+  readonly config: Config
+  readonly pipeline: Pipeline
+  readonly sql: Sql
+  readonly log: (line: string) => void
+}
+
+/** The server's own address as the generator should dial it: a wildcard bind means loopback. */
+function dialable(url: string): { host: string; port: number } {
+  const { hostname, port } = new URL(url)
+  const host = hostname.replace(/^\[|\]$/g, '')
+  return { host: host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host, port: Number(port) }
+}
+
+export type KnobsListener = (changed: Array<keyof LiveConfig>) => void
+
+/**
+ * Sets a burst's knobs; returns what puts back the ones nobody changed in between. Both
+ * tell `changed` which knobs moved.
+ */
+function applyKnobs(live: LiveConfig, knobs: BurstKnobs | undefined, changed: KnobsListener): () => void {
+  const entries = (Object.entries(knobs ?? {}) as Array<[keyof BurstKnobs, LiveConfig[keyof BurstKnobs]]>).filter(([key, value]) => live[key] !== value)
+  const previous = entries.map(([key]) => [key, live[key]] as const)
+  const set = live as Record<keyof BurstKnobs, unknown>
+  for (const [key, value] of entries) set[key] = value
+  if (entries.length) changed(entries.map(([key]) => key))
+  return () => {
+    const restored = previous.filter(([key], index) => live[key] === entries[index]![1])
+    for (const [key, value] of restored) set[key] = value
+    if (restored.length) changed(restored.map(([key]) => key))
+  }
+}
+
+/**
+ * One burst at a time against this server: starts it (from a preset or a spec), stops
+ * it, keeps its history in PostgreSQL, and tells subscribers every step of it.
+ */
+export class BurstManager {
+  readonly #config: Config
+  readonly #pipeline: Pipeline
+  readonly #store: BurstStore
+  readonly #log: (line: string) => void
+  readonly #caps: BurstCaps
+  readonly #listeners = new Set<ProgressListener>()
+  readonly #knobListeners = new Set<KnobsListener>()
+  #target: { host: string; port: number } | undefined
+  /** The latest run: the running one, or the last to end (served from memory until saved). */
+  #current: BurstRun | undefined
+  /** From start until the run is saved and its knobs are back: no second burst before then. */
+  #busy: Promise<void> | undefined
+
+  constructor({ config, pipeline, sql, log }: BurstManagerOptions) {
+    this.#config = config
+    this.#pipeline = pipeline
+    this.#store = new BurstStore(sql)
+    this.#log = log
+    this.#caps = { maxConnections: config.burstMaxConnections, maxRate: config.burstMaxRate, maxDurationMs: config.burstMaxDurationMs }
+  }
+
+  /** Marks runs a previous process left `running` as failed. */
+  async init(): Promise<void> {
+    await this.#store.markInterrupted()
+  }
+
+  /** Where bursts go: this server's own URL, set once it listens. Never an address from a request. */
+  setTarget(url: string): void {
+    this.#target = dialable(url)
+  }
+
+  /** Calls `listener` with every burst event; returns the unsubscribe. */
+  onProgress(listener: ProgressListener): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  /** Calls `listener` when a burst sets or puts back live knobs; returns the unsubscribe. */
+  onKnobsChanged(listener: KnobsListener): () => void {
+    this.#knobListeners.add(listener)
+    return () => this.#knobListeners.delete(listener)
+  }
+
+  get caps(): BurstCaps {
+    return this.#caps
+  }
+
+  /** The running burst's id, if any. */
+  get running(): string | undefined {
+    return this.#current?.status === 'running' ? this.#current.id : undefined
+  }
+
+  /** Starts `{ preset: name }` or `{ spec }`; throws ApiError 400 (bad request), 409 (one is running), 503 (not listening). */
+  async start(request: unknown): Promise<BurstSummary> {
+    const { name, spec } = this.#resolve(request)
+    // A run that has ended may still be saving and putting its knobs back: wait for that,
+    // then check again, since another request may have started one meanwhile.
+    while (this.#busy) {
+      if (this.#current?.status === 'running') throw new ApiError('burst_running', 409, { id: this.#current.id })
+      await this.#busy
+    }
+    if (!this.#target) throw new ApiError('unavailable', 503, { detail: 'the server is not listening yet' })
+    const restoreKnobs = applyKnobs(this.#pipeline.knobs, spec.knobs, (changed) => this.#notify(this.#knobListeners, changed))
+    let run: BurstRun
+    try {
+      run = new BurstRun({
+        id: randomUUID(),
+        name,
+        input: { spec, ...this.#target, token: this.#config.token, maxConnections: this.#caps.maxConnections, tickMs: this.#config.tickMs },
+        pipeline: this.#pipeline,
+        onProgress: (progress) => this.#emit(progress),
+      })
+    } catch (error) {
+      restoreKnobs()
+      throw error
+    }
+    this.#current = run
+    const saved = this.#store.insert(spec, run.summary())
+    this.#busy = (async () => {
+      const summary = await run.ended
+      restoreKnobs()
+      try {
+        await saved
+        await this.#store.finish(summary, run.series)
+      } catch (error) {
+        this.#log(`burst ${run.id}: could not save the run: ${(error as Error).message}`)
+      }
+      this.#busy = undefined
+    })()
+    try {
+      await saved
+    } catch (error) {
+      await run.stop()
+      throw error
+    }
+    this.#log(`burst ${run.id} started: ${name} (${spec.model}, ${spec.shape.kind}, ${spec.durationMs} ms)`)
+    return run.summary()
+  }
+
+  /** Stops the run with this id; resolves with its summary, or undefined when no such run exists. */
+  async stop(id: string): Promise<BurstSummary | undefined> {
+    const run = this.#current
+    if (run?.id === id) return run.status === 'running' ? run.stop() : run.summary()
+    return (await this.#store.get(id))?.summary
+  }
+
+  async list(): Promise<BurstSummary[]> {
+    const saved = await this.#store.list(LIST_LIMIT)
+    const run = this.#current
+    return run ? saved.map((summary) => (summary.id === run.id ? run.summary() : summary)) : saved
+  }
+
+  async get(id: string): Promise<BurstRecord | undefined> {
+    const run = this.#current
+    if (run?.id === id) return { id, spec: run.spec, summary: run.summary(), series: [...run.series] }
+    return this.#store.get(id)
+  }
+
+  /** Stops a running burst and waits until it is saved. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.#current?.status === 'running') await this.#current.stop()
+    await this.#busy
+  }
+
+  #resolve(request: unknown): { name: string; spec: BurstSpec } {
+    if (typeof request !== 'object' || request === null || Array.isArray(request)) throw invalidSpec('', 'expected {"preset": name} or {"spec": {...}}')
+    const { preset, spec, ...rest } = request as Record<string, unknown>
+    const extra = Object.keys(rest)[0]
+    if (extra !== undefined) throw invalidSpec(extra, 'unknown field; expected "preset" or "spec"')
+    if ((preset === undefined) === (spec === undefined)) throw invalidSpec('', 'give exactly one of "preset" and "spec"')
+    if (spec !== undefined) return { name: 'custom', spec: parseSpec(spec, this.#caps) }
+    const found = typeof preset === 'string' ? findPreset(preset) : undefined
+    if (!found) throw new ApiError('unknown_preset', 400, { preset: typeof preset === 'string' ? preset : null })
+    // Presets are checked too: the caps are this server's, and may be lower than a preset asks.
+    return { name: found.name, spec: parseSpec(found.spec, this.#caps) }
+  }
+
+  #emit(progress: BurstProgress): void {
+    this.#notify(this.#listeners, progress)
+  }
+
+  #notify<T>(listeners: Set<(value: T) => void>, value: T): void {
+    for (const listener of listeners) {
+      try {
+        listener(value)
+      } catch (error) {
+        this.#log(`burst listener failed: ${(error as Error).message}`)
+      }
+    }
+  }
+}

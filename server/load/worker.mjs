@@ -1,0 +1,6 @@
+// Entry of the generator thread. A worker does not inherit tsx's loader, so it is
+// registered here before the TypeScript is imported (STACK-NOTES, "Load generation").
+import { register } from 'tsx/esm/api'
+
+register()
+await import('./worker.ts')

@@ -1,0 +1,35 @@
+import type { Annotation } from '../../shared/sse.ts'
+
+/** Annotations kept at most, whatever their age. */
+const MAX_ANNOTATIONS = 500
+
+/** Notes on the timeline, kept as long as the metrics history and sent with every hello. */
+export class AnnotationLog {
+  readonly #keepMs: number
+  #items: Annotation[] = []
+  #nextId = 1
+
+  constructor(keepMs: number) {
+    this.#keepMs = keepMs
+  }
+
+  add(text: string, afterSeq: number): Annotation {
+    const annotation = { id: this.#nextId++, at: Date.now(), afterSeq, text }
+    this.#items.push(annotation)
+    this.#prune()
+    return annotation
+  }
+
+  /** Oldest first, none older than the history. */
+  recent(): Annotation[] {
+    this.#prune()
+    return [...this.#items]
+  }
+
+  #prune(): void {
+    const cutoff = Date.now() - this.#keepMs
+    let drop = Math.max(0, this.#items.length - MAX_ANNOTATIONS)
+    while (drop < this.#items.length && this.#items[drop]!.at < cutoff) drop++
+    if (drop > 0) this.#items = this.#items.slice(drop)
+  }
+}

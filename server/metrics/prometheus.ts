@@ -1,0 +1,109 @@
+import { collectDefaultMetrics, Registry, type Metric } from 'prom-client'
+import { FLUSH_TRIGGERS, REJECT_REASONS, WRITER_STRATEGIES, type WriterState } from '../../shared/ingest.ts'
+import type { MetricsCore } from './core.ts'
+import type { BucketHistogram } from './histogram.ts'
+
+type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary'
+
+interface Sample {
+  value: number
+  labels?: Record<string, string | number>
+  /** For the `_bucket`, `_sum` and `_count` series of histograms and summaries. */
+  metricName?: string
+}
+
+const WRITER_STATES: readonly WriterState[] = ['idle', 'writing', 'retrying', 'stopped']
+
+/**
+ * Registers a family whose samples are read from the core at each scrape, so /metrics
+ * shows the very numbers the stream shows. prom-client renders any object with a name,
+ * help, type and get(); its typings admit only its own classes, hence the cast.
+ */
+function family(registry: Registry, name: string, help: string, type: MetricType, read: () => Sample[]): void {
+  const metric = {
+    name,
+    help,
+    type,
+    aggregator: 'sum',
+    get: async () => ({ name, help, type, aggregator: 'sum', values: read() }),
+    reset: () => {},
+  }
+  registry.registerMetric(metric as unknown as Metric)
+}
+
+const one = (value: number): Sample[] => [{ value }]
+
+function histogramSamples(name: string, histogram: BucketHistogram): Sample[] {
+  const cumulative = histogram.cumulative()
+  const samples: Sample[] = histogram.bounds.map((le, i) => ({ metricName: `${name}_bucket`, labels: { le }, value: cumulative[i]! }))
+  samples.push({ metricName: `${name}_bucket`, labels: { le: '+Inf' }, value: histogram.count })
+  samples.push({ metricName: `${name}_sum`, value: histogram.sum }, { metricName: `${name}_count`, value: histogram.count })
+  return samples
+}
+
+/** Quantiles over the last tick (NaN when it had no samples), sum and count since start. */
+function summarySamples(name: string, quantiles: Array<[number, number | null]>, sum: number, count: number): Sample[] {
+  const samples: Sample[] = quantiles.map(([quantile, value]) => ({ labels: { quantile }, value: value ?? Number.NaN }))
+  samples.push({ metricName: `${name}_sum`, value: sum }, { metricName: `${name}_count`, value: count })
+  return samples
+}
+
+/** A registry with Sluice's families, read from `core`, and prom-client's process_* and nodejs_*. */
+export function createRegistry(core: MetricsCore): Registry {
+  const registry = new Registry()
+  const { pipeline, stats } = core
+  const counter = (name: string, help: string, read: () => number) => family(registry, name, help, 'counter', () => one(read()))
+  const gauge = (name: string, help: string, read: () => number) => family(registry, name, help, 'gauge', () => one(read()))
+
+  family(registry, 'sluice_requests_total', 'Ingest requests answered, by HTTP status.', 'counter', () =>
+    [...stats.requestsByStatus].sort(([a], [b]) => a - b).map(([status, value]) => ({ labels: { status }, value })))
+  counter('sluice_requests_accepted_total', 'Ingest requests whose events were all taken.', () => stats.requestsAccepted)
+  counter('sluice_events_accepted_total', 'Events taken by the ingest route.', () => stats.eventsAccepted)
+  counter('sluice_bytes_accepted_total', 'Bytes of accepted events.', () => stats.bytesAccepted)
+  family(registry, 'sluice_events_rejected_total', 'Ingest requests refused, by reason: counted per request, as most are refused before their events are read.', 'counter', () =>
+    REJECT_REASONS.map((reason) => ({ labels: { reason }, value: stats.rejectedRequests[reason] })))
+  counter('sluice_events_committed_total', 'Events committed to PostgreSQL.', () => stats.eventsCommitted)
+  counter('sluice_events_dead_lettered_total', 'Events the database refused as data, kept in events_dead_letter.', () => stats.deadLettered)
+
+  gauge('sluice_queue_events', 'Events waiting in the queue.', () => pipeline.queue.events)
+  gauge('sluice_queue_bytes', 'Bytes waiting in the queue.', () => pipeline.queue.bytes)
+  gauge('sluice_queue_capacity_events', 'Queue capacity in events.', () => pipeline.knobs.queueMaxEvents)
+  gauge('sluice_queue_capacity_bytes', 'Queue capacity in bytes.', () => pipeline.knobs.queueMaxBytes)
+  gauge('sluice_queue_oldest_age_seconds', 'How long the oldest queued event has waited; 0 when empty.', () => {
+    const oldestAt = pipeline.queue.oldestAt
+    return oldestAt === undefined ? 0 : (performance.now() - oldestAt) / 1000
+  })
+  gauge('sluice_inflight_requests', 'Ingest requests being read or processed.', () => pipeline.inflightRequests)
+  gauge('sluice_inflight_bytes', 'Bytes reserved by ingest requests in flight.', () => pipeline.inflightBytes)
+
+  family(registry, 'sluice_flushes_total', 'Batches written, by what made them flush.', 'counter', () => {
+    const { byTrigger } = core.flushFigures()
+    return FLUSH_TRIGGERS.map((trigger) => ({ labels: { trigger }, value: byTrigger[trigger] }))
+  })
+  family(registry, 'sluice_flush_events', 'Events per batch written.', 'histogram', () => histogramSamples('sluice_flush_events', core.flushFigures().events))
+  family(registry, 'sluice_flush_seconds', 'Time to write one batch, retries included.', 'histogram', () => histogramSamples('sluice_flush_seconds', core.flushFigures().seconds))
+  counter('sluice_db_errors_total', 'Failed database writes.', () => stats.dbErrors)
+  counter('sluice_db_retries_total', 'Database writes retried after a failure.', () => stats.dbRetries)
+  family(registry, 'sluice_writer_state', 'The writer\'s state: 1 for the current one.', 'gauge', () =>
+    WRITER_STATES.map((state) => ({ labels: { state }, value: stats.writerState === state ? 1 : 0 })))
+  family(registry, 'sluice_writer_strategy', 'The writer strategy in use: 1 for the current one.', 'gauge', () =>
+    WRITER_STRATEGIES.map((strategy) => ({ labels: { strategy }, value: pipeline.knobs.writer === strategy ? 1 : 0 })))
+
+  family(registry, 'sluice_event_loop_delay_seconds', 'Event-loop delay over the last tick (quantile 1 is the max); sum and count since start.', 'summary', () => {
+    const loop = core.lastLoop
+    return summarySamples('sluice_event_loop_delay_seconds', [[0.5, loop.delayP50Ms / 1000], [0.99, loop.delayP99Ms / 1000], [1, loop.delayMaxMs / 1000]], core.loopDelaySumSeconds, core.loopDelayCount)
+  })
+  gauge('sluice_event_loop_utilization', 'Share of the last tick the event loop was busy (0..1).', () => core.lastLoop.utilization)
+  family(registry, 'sluice_request_duration_seconds', 'Server-side time of ingest requests: quantiles over the last tick, sum and count since start.', 'summary', () => {
+    const latency = core.lastLatency
+    const seconds = (ms: number | null) => (ms === null ? null : ms / 1000)
+    return summarySamples('sluice_request_duration_seconds', [[0.5, seconds(latency.p50Ms)], [0.99, seconds(latency.p99Ms)]], core.requestSecondsSum, core.requestCount)
+  })
+
+  gauge('sluice_sse_clients', 'Clients connected to /api/stream.', () => core.sse.clients)
+  gauge('sluice_sse_buffered_bytes', 'Bytes written to stream clients and not yet taken by their sockets.', () => core.sse.bufferedBytes)
+  counter('sluice_sse_dropped_total', 'Stream clients dropped because they did not keep up.', () => core.sse.droppedTotal)
+
+  collectDefaultMetrics({ register: registry })
+  return registry
+}

@@ -1,0 +1,135 @@
+import { performance } from 'node:perf_hooks'
+import { FLUSH_TRIGGERS, REJECT_REASONS, type FlushTrigger, type RejectReason } from '../../shared/ingest.ts'
+import type { IngestCounts, MetricsSnapshot } from '../../shared/metrics.ts'
+import type { MetricsCore } from './core.ts'
+
+export interface SamplerOptions {
+  readonly core: MetricsCore
+  readonly tickMs: number
+  /** Gets each snapshot with its JSON, serialised once for every reader. */
+  readonly publish: (snapshot: MetricsSnapshot, json: string) => void
+  readonly log?: (line: string) => void
+}
+
+const round = (value: number, places: number) => {
+  const scale = 10 ** places
+  return Math.round(value * scale) / scale
+}
+
+/** Applies `f` to every count of `now` and its match in `before`. */
+function derive(now: IngestCounts, before: IngestCounts, f: (now: number, before: number) => number): IngestCounts {
+  const rejected = {} as Record<RejectReason, number>
+  for (const reason of REJECT_REASONS) rejected[reason] = f(now.rejected[reason], before.rejected[reason])
+  const flushes = {} as Record<FlushTrigger, number>
+  for (const trigger of FLUSH_TRIGGERS) flushes[trigger] = f(now.flushes[trigger], before.flushes[trigger])
+  return {
+    requestsAccepted: f(now.requestsAccepted, before.requestsAccepted),
+    eventsAccepted: f(now.eventsAccepted, before.eventsAccepted),
+    bytesAccepted: f(now.bytesAccepted, before.bytesAccepted),
+    eventsCommitted: f(now.eventsCommitted, before.eventsCommitted),
+    eventsDeadLettered: f(now.eventsDeadLettered, before.eventsDeadLettered),
+    rejected,
+    dbErrors: f(now.dbErrors, before.dbErrors),
+    dbRetries: f(now.dbRetries, before.dbRetries),
+    flushes,
+  }
+}
+
+const ZERO: IngestCounts = {
+  requestsAccepted: 0,
+  eventsAccepted: 0,
+  bytesAccepted: 0,
+  eventsCommitted: 0,
+  eventsDeadLettered: 0,
+  rejected: Object.fromEntries(REJECT_REASONS.map((reason) => [reason, 0])) as Record<RejectReason, number>,
+  dbErrors: 0,
+  dbRetries: 0,
+  flushes: Object.fromEntries(FLUSH_TRIGGERS.map((trigger) => [trigger, 0])) as Record<FlushTrigger, number>,
+}
+
+/**
+ * Takes one snapshot every `tickMs`: counter deltas over the real elapsed time (a late
+ * timer stretches the denominator, it does not inflate the rates), the windowed figures
+ * of the core, the gauges as they are now.
+ */
+export class Sampler {
+  /** The last snapshot taken, if any. */
+  latest: MetricsSnapshot | undefined
+  readonly #options: SamplerOptions
+  // Sequence numbers start from the clock so that a restarted server never reuses an id a
+  // client still holds: its Last-Event-ID then falls outside the ring and it gets everything.
+  #seq: number
+  #timer: NodeJS.Timeout | undefined
+  #lastAt = performance.now()
+  #lastTotals = ZERO
+
+  constructor(options: SamplerOptions) {
+    this.#options = options
+    this.#seq = Math.floor(Date.now() / options.tickMs)
+  }
+
+  start(): void {
+    if (this.#timer) return
+    this.#lastAt = performance.now()
+    this.#timer = setInterval(() => {
+      try {
+        this.tick()
+      } catch (error) {
+        this.#options.log?.(`metrics tick failed: ${(error as Error).stack ?? error}`)
+      }
+    }, this.#options.tickMs)
+    this.#timer.unref()
+  }
+
+  /** Stops ticking after one last tick, so readers see the final state. Safe to call twice. */
+  stop(): void {
+    if (!this.#timer) return
+    clearInterval(this.#timer)
+    this.#timer = undefined
+    this.tick()
+  }
+
+  /** Takes, publishes and returns one snapshot. */
+  tick(): MetricsSnapshot {
+    const core = this.#options.core
+    const pipeline = core.pipeline
+    const now = performance.now()
+    // Rates divide by the published elapsedMs, so a reader can check them to the cent.
+    const elapsedMs = Math.max(round(now - this.#lastAt, 3), 0.001)
+    this.#lastAt = now
+    const total = core.totals()
+    const tick = derive(total, this.#lastTotals, (a, b) => a - b)
+    this.#lastTotals = total
+    const perSecond = 1000 / elapsedMs
+    const oldestAt = pipeline.queue.oldestAt
+    const memory = process.memoryUsage()
+    const loop = core.sampleLoop()
+    const latency = core.sampleLatency()
+    const snapshot: MetricsSnapshot = {
+      seq: ++this.#seq,
+      time: Date.now(),
+      elapsedMs,
+      lifecycle: pipeline.state,
+      tick,
+      perSec: derive(tick, ZERO, (a) => round(a * perSecond, 2)),
+      total,
+      queue: {
+        events: pipeline.queue.events,
+        bytes: pipeline.queue.bytes,
+        capacityEvents: pipeline.knobs.queueMaxEvents,
+        capacityBytes: pipeline.knobs.queueMaxBytes,
+        oldestAgeMs: oldestAt === undefined ? 0 : round(now - oldestAt, 3),
+      },
+      inflight: { requests: pipeline.inflightRequests, bytes: pipeline.inflightBytes },
+      flushes: core.takeFlushes(),
+      writer: { strategy: pipeline.knobs.writer, state: pipeline.stats.writerState },
+      memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal, externalBytes: memory.external },
+      eventLoop: { ...loop },
+      requestLatency: { ...latency },
+      sse: { clients: core.sse.clients, bufferedBytes: core.sse.bufferedBytes, droppedTotal: core.sse.droppedTotal },
+    }
+    this.latest = snapshot
+    this.#options.publish(snapshot, JSON.stringify(snapshot))
+    return snapshot
+  }
+}

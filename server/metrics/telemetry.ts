@@ -1,0 +1,56 @@
+import type { Registry } from 'prom-client'
+import type { Config } from '../config.ts'
+import { SseHub } from '../http/sse-hub.ts'
+import type { Pipeline } from '../pipeline/pipeline.ts'
+import { AnnotationLog } from './annotations.ts'
+import { MetricsCore } from './core.ts'
+import { createRegistry } from './prometheus.ts'
+import { Sampler } from './sampler.ts'
+
+/** At about 1.6 KiB a snapshot, this caps the ring near 16 MiB however short the tick. */
+const MAX_HISTORY_TICKS = 10_000
+
+/** Everything that measures and reports: one core, its two views, and the stream they feed. */
+export interface Telemetry {
+  readonly metrics: MetricsCore
+  readonly sampler: Sampler
+  /** The SSE fan-out: publish `burst`, `config` and `annotation` events here. */
+  readonly hub: SseHub
+  readonly annotations: AnnotationLog
+  readonly registry: Registry
+  /** Epoch ms. */
+  readonly startedAt: number
+  start(): void
+  /** One last tick, then every stream ends and the monitors stop. Safe to call twice. */
+  stop(): void
+}
+
+export function createTelemetry(config: Config, pipeline: Pipeline, log: (line: string) => void): Telemetry {
+  const historyMs = config.historySeconds * 1000
+  const hub = new SseHub({
+    maxClients: config.sseMaxClients,
+    historyTicks: Math.min(Math.ceil(historyMs / config.tickMs), MAX_HISTORY_TICKS),
+    writeTimeoutMs: config.sseWriteTimeoutMs,
+    heartbeatMs: config.sseHeartbeatMs,
+    log,
+  })
+  const metrics = new MetricsCore(pipeline, hub)
+  const sampler = new Sampler({ core: metrics, tickMs: config.tickMs, publish: (snapshot, json) => hub.publishTick(snapshot.seq, json), log })
+  let stopped = false
+  return {
+    metrics,
+    sampler,
+    hub,
+    annotations: new AnnotationLog(historyMs),
+    registry: createRegistry(metrics),
+    startedAt: Date.now(),
+    start: () => sampler.start(),
+    stop() {
+      if (stopped) return
+      stopped = true
+      sampler.stop()
+      hub.close()
+      metrics.close()
+    },
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The metrics snapshot: one per tick (SLUICE_TICK_MS), the `data` of a `metrics` SSE
+ * event and the items of `hello.history`. Units are in the names: Ms milliseconds,
+ * Bytes bytes, PerSec per second; counts are plain numbers.
+ */
+import type { FlushTrigger, RejectReason, WriterState, WriterStrategy } from './ingest.ts'
+
+/** What the ingest pipeline did: over one tick, per second over that tick, or since start. */
+export interface IngestCounts {
+  /** Ingest requests whose events were all taken (queued, or written by `direct`). */
+  requestsAccepted: number
+  eventsAccepted: number
+  bytesAccepted: number
+  eventsCommitted: number
+  /** Events the database refused as data; they went to events_dead_letter. */
+  eventsDeadLettered: number
+  /** Ingest requests refused, by reason (most are refused before their events are read). */
+  rejected: Record<RejectReason, number>
+  /** Failed database writes (each one is retried). */
+  dbErrors: number
+  dbRetries: number
+  /** Batches written, by what made them flush. */
+  flushes: Record<FlushTrigger, number>
+}
+
+/** One batch write, as the batcher recorded it. */
+export interface FlushSample {
+  /** Epoch ms when the write finished. */
+  at: number
+  events: number
+  bytes: number
+  durationMs: number
+  trigger: FlushTrigger
+  /** Failed attempts before this one succeeded. */
+  retries: number
+}
+
+export type Lifecycle = 'starting' | 'serving' | 'draining' | 'stopped'
+
+export interface MetricsSnapshot {
+  /** Tick sequence number, also the SSE event id: consecutive ticks differ by 1. */
+  seq: number
+  /** Epoch ms when the tick was taken. */
+  time: number
+  /** Real time since the previous tick: the denominator of every rate. */
+  elapsedMs: number
+  lifecycle: Lifecycle
+  /** Counts during this tick; summed over ticks they give exact totals. */
+  tick: IngestCounts
+  /** `tick` divided by `elapsedMs` in seconds. */
+  perSec: IngestCounts
+  /** Since the server started: the values of the Prometheus counters. */
+  total: IngestCounts
+  queue: {
+    events: number
+    bytes: number
+    capacityEvents: number
+    capacityBytes: number
+    /** How long the oldest queued event has waited; 0 when the queue is empty. */
+    oldestAgeMs: number
+  }
+  inflight: {
+    requests: number
+    /** Bytes reserved by requests being read (Content-Length, or the body limit). */
+    bytes: number
+  }
+  /** Every flush that finished during the tick, oldest first. */
+  flushes: FlushSample[]
+  writer: { strategy: WriterStrategy; state: WriterState }
+  memory: { rssBytes: number; heapUsedBytes: number; heapTotalBytes: number; externalBytes: number }
+  /** Event-loop delay over this tick (beyond the monitor's own timer interval) and utilisation (0..1). */
+  eventLoop: { delayP50Ms: number; delayP99Ms: number; delayMaxMs: number; utilization: number }
+  /** Time the server spent on ingest requests that finished during the tick; null without any. */
+  requestLatency: { count: number; p50Ms: number | null; p99Ms: number | null }
+  sse: {
+    clients: number
+    /** Bytes written to SSE clients that their sockets have not taken yet. */
+    bufferedBytes: number
+    /** Clients dropped since start because they did not keep up. */
+    droppedTotal: number
+  }
+}

@@ -1,0 +1,72 @@
+import type { EffectiveConfig } from '../../../shared/config.ts'
+import type { Figures } from '../lib/figures.ts'
+import { bytes, count, ms, percent, rate } from '../lib/format.ts'
+import { lagLevel, queueFillLevel, rejectionLevel, rssLevel, type Level } from '../lib/thresholds.ts'
+
+interface Stat {
+  label: string
+  value: string
+  raw: number | null
+  detail: string
+  level: Level
+}
+
+function StatTile({ label, value, raw, detail, level }: Stat) {
+  return (
+    <div role="group" aria-label={label} className={`stat stat-${level}`} data-level={level} data-value={raw ?? ''}>
+      <span className="stat-label">{label}</span>
+      <span className="stat-value">{value}</span>
+      <span className="stat-detail">{detail}</span>
+    </div>
+  )
+}
+
+/** The current figures, amber or red by thresholds: what is wrong, before reading a chart. */
+export function Headline({ figures, config }: { figures: Figures | null; config: EffectiveConfig | null }) {
+  const f = figures
+  const topReason = f ? Object.entries(f.rejectedByReason).sort((a, b) => b[1] - a[1])[0] : undefined
+  const stats: Stat[] = [
+    {
+      label: 'Events per second',
+      value: rate(f?.eventsPerSec),
+      raw: f ? Math.round(f.eventsPerSec) : null,
+      detail: f ? `${rate(f.committedPerSec)} committed · ${f.writer} writer ${f.writerState}` : '–',
+      level: 'ok',
+    },
+    {
+      label: 'Queue fill',
+      value: percent(f?.queueFill),
+      raw: f ? Number((f.queueFill * 100).toFixed(1)) : null,
+      detail: f ? `${count(f.queueEvents)} of ${count(f.capacityEvents)} events · oldest ${ms(f.oldestAgeMs)}` : '–',
+      level: f ? queueFillLevel(f.queueFill, config?.fixed.queueHighWatermark ?? 0.8) : 'ok',
+    },
+    {
+      label: 'Rejections per second',
+      value: rate(f?.rejectedPerSec),
+      raw: f ? Number(f.rejectedPerSec.toFixed(1)) : null,
+      detail: topReason ? `mostly ${topReason[0]}` : 'none',
+      level: f ? rejectionLevel(f.rejectedPerSec, f.requestsPerSec) : 'ok',
+    },
+    {
+      label: 'Event-loop p99',
+      value: ms(f?.lagP99),
+      raw: f ? Number(f.lagP99.toFixed(2)) : null,
+      detail: f ? `max ${ms(f.lagMax)} · busy ${percent(f.utilization)}` : '–',
+      level: f ? lagLevel(f.lagP99) : 'ok',
+    },
+    {
+      label: 'RSS',
+      value: bytes(f?.rssBytes),
+      raw: f ? f.rssBytes : null,
+      detail: f ? `heap ${bytes(f.heapUsedBytes)} of ${bytes(f.heapTotalBytes)}` : '–',
+      level: f ? rssLevel(f.rssBytes) : 'ok',
+    },
+  ]
+  return (
+    <section className="headline" aria-label="Current figures">
+      {stats.map((stat) => (
+        <StatTile key={stat.label} {...stat} />
+      ))}
+    </section>
+  )
+}

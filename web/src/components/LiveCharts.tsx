@@ -1,0 +1,83 @@
+import { memo, useMemo, useRef, useState, type ComponentType } from 'react'
+import type { EffectiveConfig } from '../../../shared/config.ts'
+import { useStaggered } from '../hooks/useStaggered.ts'
+import { useWidth } from '../hooks/useWidth.ts'
+import type { Figures } from '../lib/figures.ts'
+import { bucketFor, buildFrame } from '../lib/series.ts'
+import type { StreamStore } from '../lib/stream-store.ts'
+import type { Palette } from '../theme.ts'
+import { ClientLatencyChart } from './charts/ClientLatencyChart.tsx'
+import { ClientRateChart } from './charts/ClientRateChart.tsx'
+import { FlushChart } from './charts/FlushChart.tsx'
+import { InflightChart } from './charts/InflightChart.tsx'
+import { LoopChart } from './charts/LoopChart.tsx'
+import { MemoryChart } from './charts/MemoryChart.tsx'
+import type { Overlays } from './charts/overlays.tsx'
+import type { LiveChartProps } from './charts/props.ts'
+import { QueueChart } from './charts/QueueChart.tsx'
+import { RejectionsChart } from './charts/RejectionsChart.tsx'
+import { ThroughputChart } from './charts/ThroughputChart.tsx'
+
+/** CSS pixels per point: finer than this a line shows nothing new and costs more to draw. */
+const PIXELS_PER_POINT = 3
+const GAP = 12
+const FIGURE_PADDING = 10
+
+const CHARTS: ReadonlyArray<ComponentType<LiveChartProps>> = [ThroughputChart, RejectionsChart, QueueChart, FlushChart, InflightChart, LoopChart, MemoryChart, ClientLatencyChart, ClientRateChart]
+
+/** One chart, handed each new frame in its own turn (see useStaggered). */
+const StaggeredChart = memo(function StaggeredChart({ chart: Chart, index, ...props }: LiveChartProps & { chart: ComponentType<LiveChartProps>; index: number }) {
+  const frame = useStaggered(props.frame, index)
+  return <Chart {...props} frame={frame} />
+})
+
+interface LiveChartsProps {
+  store: StreamStore
+  version: number
+  windowMs: number
+  figures: Figures | null
+  config: EffectiveConfig | null
+  palette: Palette
+  overlays: Overlays
+}
+
+/**
+ * Every live chart on one time axis, drawn from one Frame folded to the charts' pixel
+ * width. The frame is rebuilt when a new bucket begins, so a chart redraws once per pixel
+ * column rather than once per tick; captions and figures follow every tick.
+ */
+export function LiveCharts({ store, version, windowMs, figures, config, palette, overlays }: LiveChartsProps) {
+  const grid = useRef<HTMLElement>(null)
+  const [inspecting, setInspecting] = useState(false)
+  const gridWidth = useWidth(grid, 900)
+  const columns = gridWidth >= 880 ? 3 : gridWidth >= 560 ? 2 : 1
+  const width = Math.floor((gridWidth - GAP * (columns - 1)) / columns) - 2 * FIGURE_PADDING
+  const tickMs = config?.fixed.tickMs ?? 250
+  const bucketMs = bucketFor(windowMs, Math.floor(width / PIXELS_PER_POINT), tickMs)
+  const slot = Math.floor((store.snapshots.last()?.time ?? 0) / bucketMs)
+  const frame = useMemo(
+    () => buildFrame(store.snapshots, store.burstTicks, windowMs, bucketMs, slot, tickMs),
+    // The store is mutable: `slot` (a new bucket) and `overlays` (a burst started or ended) say when to look again.
+    [store, slot, windowMs, bucketMs, tickMs, overlays],
+  )
+  return (
+    <section
+      ref={grid}
+      className="charts"
+      style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}
+      aria-label="Live charts"
+      data-window-ms={windowMs}
+      data-ticks={frame.snapshots}
+      data-bucket-ms={frame.bucketMs}
+      data-last-seq={store.lastSeq ?? ''}
+      data-missed-ticks={store.missedTicks}
+      data-version={version}
+      onPointerEnter={() => setInspecting(true)}
+      onPointerLeave={() => setInspecting(false)}
+    >
+      {CHARTS.map((chart, i) => (
+        <StaggeredChart key={i} chart={chart} index={i} frame={frame} figures={figures} config={config} width={width} palette={palette} overlays={overlays} tooltip={inspecting} />
+      ))}
+    </section>
+  )
+}

@@ -1,0 +1,41 @@
+import type { ReactNode } from 'react'
+import { CartesianGrid, ComposedChart, Tooltip, XAxis } from 'recharts'
+import { clock } from '../../lib/format.ts'
+import type { Palette } from '../../theme.ts'
+import { AXIS_TICK } from './props.ts'
+import { overlayElements, type Overlays } from './overlays.tsx'
+
+export const CHART_HEIGHT = 150
+export const LEFT_AXIS = 'left'
+export const RIGHT_AXIS = 'right'
+
+interface TimePlotProps {
+  width: number
+  domain: readonly [number, number]
+  ticks: readonly number[]
+  data: readonly object[]
+  palette: Palette
+  overlays: Overlays
+  /** Tooltips cost a tenth of each redraw: they are mounted only while the pointer is over the charts. */
+  tooltip: boolean
+  children: ReactNode
+}
+
+const formatLabel = (t: unknown) => clock(Number(t))
+const formatValue = (v: unknown) => (typeof v === 'number' ? (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en') : Number(v.toFixed(2))) : String(v))
+
+/**
+ * The plot every live chart shares: one time axis (the window), grid, synced tooltip,
+ * and the burst spans and marks on top. No animation: each redraw is a new frame.
+ */
+export function TimePlot({ width, domain, ticks, data, palette, overlays, tooltip, children }: TimePlotProps) {
+  return (
+    <ComposedChart width={width} height={CHART_HEIGHT} data={data as object[]} syncId="live" syncMethod="value" margin={{ top: 6, right: 4, bottom: 0, left: 0 }}>
+      <CartesianGrid stroke={palette.grid} strokeDasharray="2 4" vertical={false} />
+      <XAxis dataKey="t" type="number" scale="time" domain={[domain[0], domain[1]]} allowDataOverflow ticks={ticks as number[]} interval={0} tickFormatter={clock} stroke={palette.axis} tick={AXIS_TICK} height={18} />
+      {children}
+      {overlayElements(overlays, domain, palette, LEFT_AXIS)}
+      {tooltip && <Tooltip isAnimationActive={false} labelFormatter={formatLabel} formatter={formatValue} contentStyle={{ fontSize: 12, background: palette.tooltip, borderColor: palette.grid }} />}
+    </ComposedChart>
+  )
+}

@@ -1,0 +1,41 @@
+import type { EffectiveConfig } from '../../../../shared/config.ts'
+import type { Figures } from '../../lib/figures.ts'
+import type { Frame } from '../../lib/series.ts'
+import type { Palette } from '../../theme.ts'
+import type { Overlays } from './overlays.tsx'
+
+/** What every live chart is drawn from; one Frame per new pixel column feeds them all. */
+export interface LiveChartProps {
+  frame: Frame
+  figures: Figures | null
+  config: EffectiveConfig | null
+  width: number
+  palette: Palette
+  overlays: Overlays
+  /** The pointer is over the charts: show synced tooltips. */
+  tooltip: boolean
+}
+
+/** Series props every line shares: no animation, no dots, breaks at gaps. */
+export const LINE = { isAnimationActive: false, dot: false, activeDot: false, strokeWidth: 1.5, type: 'linear', connectNulls: false } as const
+export const AREA = { isAnimationActive: false, dot: false, activeDot: false, type: 'linear', connectNulls: false } as const
+
+export const AXIS_TICK = { fontSize: 10 } as const
+
+const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 })
+export const axisCount = (v: number) => compact.format(v)
+export const axisMs = (v: number) => (v >= 1000 ? `${compact.format(v / 1000)}s` : `${compact.format(v)}ms`)
+export const axisPercent = (v: number) => `${v}%`
+
+/** The highest value of `key` in `rows`, ignoring gaps. */
+export function peak<T extends object>(rows: readonly T[], key: keyof T): number | null {
+  let max: number | null = null
+  for (const row of rows) {
+    const value = row[key]
+    if (typeof value === 'number' && (max === null || value > max)) max = value
+  }
+  return max
+}
+
+export const round = (value: number | null | undefined, digits = 0): number | null =>
+  value == null || !Number.isFinite(value) ? null : Number(value.toFixed(digits))

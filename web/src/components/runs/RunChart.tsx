@@ -1,0 +1,43 @@
+import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts'
+import type { Palette } from '../../theme.ts'
+
+export interface RunLine {
+  key: string
+  name: string
+  color: string
+  data: readonly object[]
+  dataKey: string
+  dashed?: boolean
+}
+
+interface RunChartProps {
+  title: string
+  lines: readonly RunLine[]
+  width: number
+  palette: Palette
+  format: (value: number) => string
+  facts?: Record<string, string | number | null>
+}
+
+/** A past run's chart: seconds since the run started on x, so two runs line up. */
+export function RunChart({ title, lines, width, palette, format, facts = {} }: RunChartProps) {
+  const attributes: Record<string, string | number> = { 'data-lines': lines.length, 'data-points': lines.reduce((n, l) => n + l.data.length, 0) }
+  for (const [key, value] of Object.entries(facts)) if (value !== null) attributes[`data-${key}`] = value
+  return (
+    <figure className="chart" aria-label={title} {...attributes}>
+      <figcaption>
+        <span className="chart-title">{title}</span>
+      </figcaption>
+      <LineChart width={width} height={180} margin={{ top: 6, right: 8, bottom: 0, left: 0 }}>
+        <CartesianGrid stroke={palette.grid} strokeDasharray="2 4" vertical={false} />
+        <XAxis dataKey="s" type="number" domain={[0, 'dataMax']} allowDuplicatedCategory={false} stroke={palette.axis} tick={{ fontSize: 10 }} tickFormatter={(s: number) => `${Math.round(s)} s`} height={18} />
+        <YAxis stroke={palette.axis} tick={{ fontSize: 10 }} tickFormatter={format} width={52} />
+        {lines.map((line) => (
+          <Line key={line.key} data={line.data as object[]} dataKey={line.dataKey} name={line.name} stroke={line.color} strokeDasharray={line.dashed ? '4 3' : undefined} isAnimationActive={false} dot={false} strokeWidth={1.5} connectNulls={false} />
+        ))}
+        <Tooltip isAnimationActive={false} labelFormatter={(s) => `${s} s`} formatter={(v) => format(Number(v))} contentStyle={{ fontSize: 12 }} />
+        <Legend height={18} iconSize={8} wrapperStyle={{ fontSize: 11 }} />
+      </LineChart>
+    </figure>
+  )
+}

@@ -1,0 +1,70 @@
+import { useMemo } from 'react'
+import type { BurstRecord } from '../../../../shared/bursts.ts'
+import { count, ms } from '../../lib/format.ts'
+import { runRows, statusCodes } from '../../lib/run-series.ts'
+import type { Palette } from '../../theme.ts'
+import { ExportLinks } from './ExportLinks.tsx'
+import { RunChart } from './RunChart.tsx'
+import { RunFigures } from './RunFigures.tsx'
+
+const STATUS_COLOURS: Record<string, string> = { '2': '#22c55e', '4': '#f97316', '5': '#ef4444' }
+
+/** One past run: its summary and its per-second charts. */
+export function RunView({ record, width, palette }: { record: BurstRecord; width: number; palette: Palette }) {
+  const rows = useMemo(() => runRows(record), [record])
+  const codes = useMemo(() => statusCodes(rows), [rows])
+  const chartWidth = Math.floor((width - 12) / 2) - 20
+  const s = record.summary
+  return (
+    <section className="run-view" aria-label={`Run ${s.name}`} data-run-id={record.id}>
+      <header className="run-head">
+        <h3>
+          {s.name} <small className="muted">{record.id}</small>
+        </h3>
+        <ExportLinks id={record.id} name={s.name} />
+      </header>
+      <RunFigures summary={s} />
+      <div className="run-charts">
+        <RunChart
+          title="Request rate"
+          width={chartWidth}
+          palette={palette}
+          format={count}
+          lines={[
+            { key: 'offered', name: 'offered/s', color: palette.offered, data: rows, dataKey: 'offered', dashed: true },
+            { key: 'achieved', name: 'answered/s', color: palette.achieved, data: rows, dataKey: 'achieved' },
+            { key: 'ok', name: '2xx/s', color: palette.ok, data: rows, dataKey: 'ok' },
+          ]}
+        />
+        <RunChart
+          title="Client latency"
+          width={chartWidth}
+          palette={palette}
+          format={(v) => ms(v)}
+          lines={[
+            { key: 'p50', name: 'p50', color: palette.p50, data: rows, dataKey: 'p50' },
+            { key: 'p90', name: 'p90', color: palette.p90, data: rows, dataKey: 'p90' },
+            { key: 'p99', name: 'p99', color: palette.p99, data: rows, dataKey: 'p99' },
+          ]}
+        />
+        <RunChart
+          title="Answers by status"
+          width={chartWidth}
+          palette={palette}
+          format={count}
+          lines={codes.map((code) => ({ key: code, name: `${code}/s`, color: STATUS_COLOURS[code[0]!] ?? palette.text, data: rows, dataKey: `status_${code}`, dashed: code[0] !== '2' && code !== '429' }))}
+        />
+        <RunChart
+          title="Server RSS and event-loop delay"
+          width={chartWidth}
+          palette={palette}
+          format={count}
+          lines={[
+            { key: 'rss', name: 'RSS (MB)', color: palette.rss, data: rows, dataKey: 'rssMb' },
+            { key: 'lag', name: 'max loop delay (ms)', color: palette.max, data: rows, dataKey: 'lagMaxMs' },
+          ]}
+        />
+      </div>
+    </section>
+  )
+}

@@ -1,0 +1,102 @@
+import { REJECT_REASONS, type RejectReason } from '../../../shared/ingest.ts'
+import type { FlushSample, Lifecycle, MetricsSnapshot } from '../../../shared/metrics.ts'
+import type { WriterState, WriterStrategy } from '../../../shared/ingest.ts'
+import type { Ring } from './ring.ts'
+
+/** Rates in the headline are averaged over this much, so a 4 Hz stream does not flicker. */
+const AVERAGE_MS = 1_000
+
+/** The current figures: what the headline strip and the charts' captions say now. */
+export interface Figures {
+  time: number
+  lifecycle: Lifecycle
+  writer: WriterStrategy
+  writerState: WriterState
+  eventsPerSec: number
+  committedPerSec: number
+  requestsPerSec: number
+  rejectedPerSec: number
+  rejectedByReason: Partial<Record<RejectReason, number>>
+  queueEvents: number
+  queueBytes: number
+  capacityEvents: number
+  capacityBytes: number
+  /** The fuller of events and bytes, 0..1. */
+  queueFill: number
+  oldestAgeMs: number
+  inflight: number
+  inflightBytes: number
+  lagP50: number
+  lagP99: number
+  lagMax: number
+  utilization: number
+  rssBytes: number
+  heapUsedBytes: number
+  heapTotalBytes: number
+  lastFlush: FlushSample | null
+  sseClients: number
+}
+
+export function currentFigures(snapshots: Ring<MetricsSnapshot>): Figures | null {
+  const latest = snapshots.last()
+  if (!latest) return null
+  let elapsed = 0
+  let events = 0
+  let committed = 0
+  let requests = 0
+  let lagP99 = 0
+  const rejected: Partial<Record<RejectReason, number>> = {}
+  let lastFlush: FlushSample | null = null
+  for (let i = snapshots.size - 1; i >= 0; i--) {
+    const s = snapshots.at(i)!
+    if (!lastFlush && s.flushes.length) lastFlush = s.flushes[s.flushes.length - 1]!
+    if (elapsed >= AVERAGE_MS) {
+      if (lastFlush || latest.time - s.time > 60_000) break
+      continue
+    }
+    elapsed += s.elapsedMs
+    events += s.tick.eventsAccepted
+    committed += s.tick.eventsCommitted
+    requests += s.tick.requestsAccepted
+    lagP99 = Math.max(lagP99, s.eventLoop.delayP99Ms)
+    for (const reason of REJECT_REASONS) {
+      const n = s.tick.rejected[reason]
+      if (n) rejected[reason] = (rejected[reason] ?? 0) + n
+    }
+  }
+  const perSec = elapsed > 0 ? 1000 / elapsed : 0
+  let rejectedTotal = 0
+  for (const reason of Object.keys(rejected) as RejectReason[]) {
+    rejected[reason]! *= perSec
+    rejectedTotal += rejected[reason]!
+  }
+  const q = latest.queue
+  return {
+    time: latest.time,
+    lifecycle: latest.lifecycle,
+    writer: latest.writer.strategy,
+    writerState: latest.writer.state,
+    eventsPerSec: events * perSec,
+    committedPerSec: committed * perSec,
+    requestsPerSec: requests * perSec,
+    rejectedPerSec: rejectedTotal,
+    rejectedByReason: rejected,
+    queueEvents: q.events,
+    queueBytes: q.bytes,
+    capacityEvents: q.capacityEvents,
+    capacityBytes: q.capacityBytes,
+    queueFill: Math.max(q.events / q.capacityEvents, q.bytes / q.capacityBytes),
+    oldestAgeMs: q.oldestAgeMs,
+    inflight: latest.inflight.requests,
+    inflightBytes: latest.inflight.bytes,
+    lagP50: latest.eventLoop.delayP50Ms,
+    lagP99,
+    lagMax: latest.eventLoop.delayMaxMs,
+    utilization: latest.eventLoop.utilization,
+    rssBytes: latest.memory.rssBytes,
+    heapUsedBytes: latest.memory.heapUsedBytes,
+    heapTotalBytes: latest.memory.heapTotalBytes,
+    lastFlush,
+    sseClients: latest.sse.clients,
+  }
+}

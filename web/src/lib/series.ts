@@ -1,0 +1,274 @@
+import { FLUSH_TRIGGERS, REJECT_REASONS, type FlushTrigger, type RejectReason } from '../../../shared/ingest.ts'
+import type { MetricsSnapshot } from '../../../shared/metrics.ts'
+import type { Ring } from './ring.ts'
+import type { BurstTick } from './stream-store.ts'
+
+/**
+ * One chart point: the snapshots of one time bucket folded together. Rates are exact
+ * means over the bucket (counts / time); gauges keep the bucket's peak, so a spike
+ * narrower than a pixel still shows. null breaks the line where ticks are missing.
+ */
+export interface Row {
+  t: number
+  accepted: number | null
+  committed: number | null
+  requests: number | null
+  /** Rejected requests per second, keyed `rej_<reason>`. */
+  [rejected: `rej_${string}`]: number | null
+  queueFill: number | null
+  queueBytesFill: number | null
+  queueEvents: number | null
+  queueAgeMs: number | null
+  inflight: number | null
+  /** The largest flush of the bucket, in events. */
+  flushEvents: number | null
+  flushMs: number | null
+  rssMb: number | null
+  heapUsedMb: number | null
+  heapTotalMb: number | null
+  lagP50: number | null
+  lagP99: number | null
+  lagMax: number | null
+  elu: number | null
+}
+
+export interface FlushPoint {
+  t: number
+  events: number
+}
+
+export interface BurstRow {
+  t: number
+  p50: number | null
+  p90: number | null
+  p99: number | null
+  offered: number | null
+  achieved: number | null
+  ok: number | null
+}
+
+/** What every live chart draws for the selected window, computed once per tick. */
+export interface Frame {
+  from: number
+  to: number
+  /** [from, to], made once so charts can memoise on it. */
+  domain: readonly [number, number]
+  bucketMs: number
+  rows: Row[]
+  /** Each trigger's flushes, at most one point (the largest) per bucket. */
+  flushes: Record<FlushTrigger, FlushPoint[]>
+  burstRows: BurstRow[]
+  /** Time-axis labels: a few round times inside the window. */
+  ticks: number[]
+  /** Reasons with any rejection in the window, in REJECT_REASONS order. */
+  rejectReasons: RejectReason[]
+  /** Snapshots in the window before folding: what a chart would draw without decimation. */
+  snapshots: number
+}
+
+const MB = 1024 * 1024
+
+interface Acc {
+  t: number
+  elapsed: number
+  accepted: number
+  committed: number
+  requests: number
+  rejected: Record<RejectReason, number>
+  queueFill: number
+  queueBytesFill: number
+  queueEvents: number
+  queueAgeMs: number
+  inflight: number
+  flushEvents: number | null
+  flushMs: number | null
+  rss: number
+  heapUsed: number
+  heapTotal: number
+  lagP50: number
+  lagP99: number
+  lagMax: number
+  elu: number
+  n: number
+}
+
+function emptyAcc(): Acc {
+  return {
+    t: 0, elapsed: 0, accepted: 0, committed: 0, requests: 0,
+    rejected: Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<RejectReason, number>,
+    queueFill: 0, queueBytesFill: 0, queueEvents: 0, queueAgeMs: 0, inflight: 0, flushEvents: null, flushMs: null,
+    rss: 0, heapUsed: 0, heapTotal: 0, lagP50: 0, lagP99: 0, lagMax: 0, elu: 0, n: 0,
+  }
+}
+
+function add(acc: Acc, s: MetricsSnapshot): void {
+  acc.t = s.time
+  acc.elapsed += s.elapsedMs
+  acc.accepted += s.tick.eventsAccepted
+  acc.committed += s.tick.eventsCommitted
+  acc.requests += s.tick.requestsAccepted
+  for (const reason of REJECT_REASONS) acc.rejected[reason] += s.tick.rejected[reason] ?? 0
+  acc.queueFill = Math.max(acc.queueFill, s.queue.events / s.queue.capacityEvents)
+  acc.queueBytesFill = Math.max(acc.queueBytesFill, s.queue.bytes / s.queue.capacityBytes)
+  acc.queueEvents = Math.max(acc.queueEvents, s.queue.events)
+  acc.queueAgeMs = Math.max(acc.queueAgeMs, s.queue.oldestAgeMs)
+  acc.inflight = Math.max(acc.inflight, s.inflight.requests)
+  for (const flush of s.flushes) {
+    acc.flushMs = Math.max(acc.flushMs ?? 0, flush.durationMs)
+    acc.flushEvents = Math.max(acc.flushEvents ?? 0, flush.events)
+  }
+  acc.rss = Math.max(acc.rss, s.memory.rssBytes)
+  acc.heapUsed = Math.max(acc.heapUsed, s.memory.heapUsedBytes)
+  acc.heapTotal = Math.max(acc.heapTotal, s.memory.heapTotalBytes)
+  acc.lagP50 += s.eventLoop.delayP50Ms
+  acc.lagP99 = Math.max(acc.lagP99, s.eventLoop.delayP99Ms)
+  acc.lagMax = Math.max(acc.lagMax, s.eventLoop.delayMaxMs)
+  acc.elu += s.eventLoop.utilization
+  acc.n++
+}
+
+function toRow(acc: Acc, reasons: readonly RejectReason[]): Row {
+  const perSec = acc.elapsed > 0 ? 1000 / acc.elapsed : 0
+  const row: Row = {
+    t: acc.t,
+    accepted: acc.accepted * perSec,
+    committed: acc.committed * perSec,
+    requests: acc.requests * perSec,
+    queueFill: acc.queueFill * 100,
+    queueBytesFill: acc.queueBytesFill * 100,
+    queueEvents: acc.queueEvents,
+    queueAgeMs: acc.queueAgeMs,
+    inflight: acc.inflight,
+    flushEvents: acc.flushEvents,
+    flushMs: acc.flushMs,
+    rssMb: acc.rss / MB,
+    heapUsedMb: acc.heapUsed / MB,
+    heapTotalMb: acc.heapTotal / MB,
+    lagP50: acc.lagP50 / acc.n,
+    lagP99: acc.lagP99,
+    lagMax: acc.lagMax,
+    elu: (acc.elu / acc.n) * 100,
+  }
+  for (const reason of reasons) row[`rej_${reason}`] = acc.rejected[reason] * perSec
+  return row
+}
+
+function gapRow(t: number): Row {
+  return {
+    t, accepted: null, committed: null, requests: null, queueFill: null, queueBytesFill: null, queueEvents: null,
+    queueAgeMs: null, inflight: null, flushEvents: null, flushMs: null, rssMb: null, heapUsedMb: null, heapTotalMb: null,
+    lagP50: null, lagP99: null, lagMax: null, elu: null,
+  }
+}
+
+const TICK_STEPS_MS = [5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000]
+
+/**
+ * Round times for the time axis, about four per window. Given explicitly, the axis draws
+ * them as they are instead of measuring label widths on every redraw to thin them out.
+ */
+export function timeTicks(from: number, to: number): number[] {
+  const step = TICK_STEPS_MS.find((s) => (to - from) / s <= 5) ?? TICK_STEPS_MS.at(-1)!
+  const ticks: number[] = []
+  for (let t = Math.ceil(from / step) * step; t <= to; t += step) ticks.push(t)
+  return ticks
+}
+
+/**
+ * How long one point lasts: at least a tick, and enough that the window fits in
+ * `maxPoints`. A whole number of ticks, so every bucket holds the same count.
+ */
+export function bucketFor(windowMs: number, maxPoints: number, tickMs: number): number {
+  return tickMs * Math.max(1, Math.ceil(windowMs / Math.max(1, maxPoints) / tickMs))
+}
+
+/**
+ * Folds the window ending with bucket `slot` into one point per bucket. Buckets are aligned
+ * to absolute time, so a point never moves as the window slides, and the frame only
+ * changes when a new bucket (a new pixel column) begins.
+ */
+export function buildFrame(snapshots: Ring<MetricsSnapshot>, burstTicks: Ring<BurstTick>, windowMs: number, bucketMs: number, slot: number, tickMs: number): Frame {
+  const to = (slot + 1) * bucketMs
+  const from = to - windowMs
+  const start = snapshots.lowerBound((s) => s.time, from)
+
+  // First pass: which reasons appear at all, so the stack only has live layers.
+  const seen = new Set<RejectReason>()
+  for (let i = start; i < snapshots.size; i++) {
+    const rejected = snapshots.at(i)!.tick.rejected
+    for (const reason of REJECT_REASONS) if (rejected[reason]) seen.add(reason)
+  }
+  const rejectReasons = REJECT_REASONS.filter((r) => seen.has(r))
+
+  const rows: Row[] = []
+  const flushes = Object.fromEntries(FLUSH_TRIGGERS.map((t) => [t, [] as FlushPoint[]])) as Record<FlushTrigger, FlushPoint[]>
+  const flushPeak = new Map<FlushTrigger, FlushPoint>()
+  let acc = emptyAcc()
+  let bucket = -1
+  let lastTime = -Infinity
+  const closeBucket = () => {
+    if (acc.n) rows.push(toRow(acc, rejectReasons))
+    for (const [trigger, point] of flushPeak) flushes[trigger].push(point)
+    flushPeak.clear()
+    acc = emptyAcc()
+  }
+  for (let i = start; i < snapshots.size; i++) {
+    const s = snapshots.at(i)!
+    const b = Math.floor(s.time / bucketMs)
+    if (b !== bucket) {
+      closeBucket()
+      if (s.time - lastTime > Math.max(3 * tickMs, 2 * bucketMs) && rows.length) rows.push(gapRow(lastTime + tickMs))
+      bucket = b
+    }
+    add(acc, s)
+    for (const flush of s.flushes) {
+      const peak = flushPeak.get(flush.trigger)
+      if (!peak || flush.events > peak.events) flushPeak.set(flush.trigger, { t: flush.at, events: flush.events })
+    }
+    lastTime = s.time
+  }
+  closeBucket()
+
+  return { from, to, domain: [from, to], ticks: timeTicks(from, to), bucketMs, rows, flushes, burstRows: foldBurstTicks(burstTicks, from, bucketMs, tickMs), rejectReasons, snapshots: snapshots.size - start }
+}
+
+function foldBurstTicks(ticks: Ring<BurstTick>, from: number, bucketMs: number, tickMs: number): BurstRow[] {
+  const out: BurstRow[] = []
+  let bucket = -1
+  let lastAt = -Infinity
+  let acc = { t: 0, p50: 0, p90: 0, p99: 0, answered: false, offered: 0, achieved: 0, ok: 0, weight: 0 }
+  const close = () => {
+    const { weight } = acc
+    if (weight > 0) {
+      const latency = (v: number) => (acc.answered ? v : null)
+      out.push({ t: acc.t, p50: latency(acc.p50), p90: latency(acc.p90), p99: latency(acc.p99), offered: acc.offered / weight, achieved: acc.achieved / weight, ok: acc.ok / weight })
+    }
+    acc = { t: 0, p50: 0, p90: 0, p99: 0, answered: false, offered: 0, achieved: 0, ok: 0, weight: 0 }
+  }
+  for (let i = ticks.lowerBound((t) => t.at, from); i < ticks.size; i++) {
+    const { at, window } = ticks.at(i)!
+    const b = Math.floor(at / bucketMs)
+    if (b !== bucket) {
+      close()
+      // Between two bursts the lines break instead of joining across the idle time.
+      if (at - lastAt > Math.max(4 * tickMs, 2 * bucketMs) && out.length) out.push({ t: lastAt + tickMs, p50: null, p90: null, p99: null, offered: null, achieved: null, ok: null })
+      bucket = b
+    }
+    const w = window.durationMs
+    const latency = window.latency
+    acc.t = at
+    if (latency.count) {
+      acc.answered = true
+      acc.p50 = Math.max(acc.p50, latency.p50)
+      acc.p90 = Math.max(acc.p90, latency.p90)
+      acc.p99 = Math.max(acc.p99, latency.p99)
+    }
+    acc.offered += window.offeredRate * w
+    acc.achieved += window.achievedRate * w
+    acc.ok += window.okRate * w
+    acc.weight += w
+    lastAt = at
+  }
+  close()
+  return out
+}

@@ -1,0 +1,72 @@
+import { FLUSH_TRIGGERS, REJECT_REASONS, type FlushTrigger, type RejectReason } from '../../shared/ingest.ts'
+
+export type ThemeName = 'dark' | 'light'
+
+/** Chart colours per theme. SVG takes them as attributes, so they live here, not in CSS. */
+export interface Palette {
+  grid: string
+  axis: string
+  text: string
+  accepted: string
+  committed: string
+  requests: string
+  capacity: string
+  queue: string
+  queueBytes: string
+  age: string
+  inflight: string
+  duration: string
+  rss: string
+  heapUsed: string
+  heapTotal: string
+  p50: string
+  p90: string
+  p99: string
+  max: string
+  elu: string
+  offered: string
+  achieved: string
+  ok: string
+  span: string
+  spanText: string
+  annotation: string
+  configMark: string
+  reasons: Record<RejectReason, string>
+  triggers: Record<FlushTrigger, string>
+  runA: string
+  runB: string
+  tooltip: string
+}
+
+const reasonHues = ['#ef4444', '#f97316', '#eab308', '#a855f7', '#ec4899', '#dc2626', '#fb923c', '#c026d3', '#94a3b8']
+const triggerHues: Record<FlushTrigger, string> = { size: '#22c55e', bytes: '#14b8a6', interval: '#3b82f6', drain: '#a855f7' }
+
+const shared = {
+  reasons: Object.fromEntries(REJECT_REASONS.map((r, i) => [r, reasonHues[i % reasonHues.length]!])) as Record<RejectReason, string>,
+  triggers: Object.fromEntries(FLUSH_TRIGGERS.map((t) => [t, triggerHues[t]])) as Record<FlushTrigger, string>,
+}
+
+export const PALETTES: Record<ThemeName, Palette> = {
+  dark: {
+    ...shared,
+    grid: '#273244', axis: '#64748b', text: '#cbd5e1',
+    accepted: '#60a5fa', committed: '#34d399', requests: '#a78bfa', capacity: '#f87171',
+    queue: '#60a5fa', queueBytes: '#c084fc', age: '#fbbf24', inflight: '#38bdf8', duration: '#fbbf24',
+    rss: '#f472b6', heapUsed: '#60a5fa', heapTotal: '#94a3b8',
+    p50: '#34d399', p90: '#fbbf24', p99: '#f87171', max: '#c084fc', elu: '#94a3b8',
+    offered: '#94a3b8', achieved: '#60a5fa', ok: '#34d399',
+    span: 'rgba(148, 163, 184, 0.14)', spanText: '#94a3b8', annotation: '#facc15', configMark: '#22d3ee',
+    runA: '#60a5fa', runB: '#f472b6', tooltip: '#0f172a',
+  },
+  light: {
+    ...shared,
+    grid: '#e2e8f0', axis: '#64748b', text: '#334155',
+    accepted: '#2563eb', committed: '#059669', requests: '#7c3aed', capacity: '#dc2626',
+    queue: '#2563eb', queueBytes: '#9333ea', age: '#d97706', inflight: '#0284c7', duration: '#d97706',
+    rss: '#db2777', heapUsed: '#2563eb', heapTotal: '#64748b',
+    p50: '#059669', p90: '#d97706', p99: '#dc2626', max: '#9333ea', elu: '#64748b',
+    offered: '#64748b', achieved: '#2563eb', ok: '#059669',
+    span: 'rgba(100, 116, 139, 0.12)', spanText: '#475569', annotation: '#ca8a04', configMark: '#0891b2',
+    runA: '#2563eb', runB: '#db2777', tooltip: '#ffffff',
+  },
+}

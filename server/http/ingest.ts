@@ -3,8 +3,8 @@ import type { Context } from 'hono'
 import type { Config } from '../config.ts'
 import { ClientAbortedError, IngestError } from '../errors.ts'
 import type { MetricsCore } from '../metrics/core.ts'
-import { readBody } from '../pipeline/body.ts'
-import { bodyFormat, parseJson, parseNdjson } from '../pipeline/parse.ts'
+import { isSmallBody, readBody, readSmallBody } from '../pipeline/body.ts'
+import { bodyFormat, parseBody, parseJson, parseNdjson } from '../pipeline/parse.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
 
 /** Seconds a refused client should wait: longer while the database is down. */
@@ -33,8 +33,14 @@ export function ingestHandler(config: Config, pipeline: Pipeline, metrics: Pick<
       const declared = Number(c.req.header('content-length'))
       const reserve = Number.isFinite(declared) && declared >= 0 && !c.req.header('content-encoding') ? Math.min(declared, maxBody) : maxBody
       admission = pipeline.admit(reserve)
-      const body = readBody(incoming, { limit: maxBody, timeoutMs: config.bodyTimeoutMs })
-      const events = format === 'ndjson' ? await parseNdjson(body, limits) : await parseJson(body, limits)
+      const reading = { limit: maxBody, timeoutMs: config.bodyTimeoutMs }
+      let events
+      if (isSmallBody(incoming, maxBody)) {
+        events = parseBody(format, await readSmallBody(incoming, reading), limits)
+      } else {
+        const body = readBody(incoming, reading)
+        events = format === 'ndjson' ? await parseNdjson(body, limits) : await parseJson(body, limits)
+      }
       let bytes = 0
       for (const event of events) bytes += event.bytes
       const wait = c.req.query('wait') === 'commit' || (c.req.query('wait') === undefined && pipeline.knobs.ack === 'commit')

@@ -13,6 +13,7 @@ import type { LoadResult, LoadSpec } from './load.ts'
 import { readProbe } from './probe-report.ts'
 import type { ScenarioRow } from './result.ts'
 import { CONNECTIONS, type Scenario } from './scenarios.ts'
+import { openSseClients, type SseClients } from './sse-clients.ts'
 import { PROBE, ServerProcess, WRITES, type Stopped } from './server-process.ts'
 
 export interface RunContext {
@@ -70,7 +71,10 @@ async function runServerScenario(scenario: Exclude<Scenario, { kind: 'copy-loop'
   let baseline = 0
   let stopped: Stopped
   let cpuFrom: CpuSnapshot | null = null
+  let streams: SseClients | undefined
+  let streamed: number | undefined
   try {
+    if (scenario.kind === 'closed' && scenario.sseClients) streams = await openSseClients(server.url, scenario.sseClients)
     const spec = { url: `${server.url}/v1/events`, shape: scenario.shape }
     warm = await runLoad({ ...spec, connections: closedConnections, durationS: warmupS })
     if (writes) baseline = await db.settledRows()
@@ -83,6 +87,7 @@ async function runServerScenario(scenario: Exclude<Scenario, { kind: 'copy-loop'
       ...(overload ? { overallRate: overload.rate } : {}),
     })
   } finally {
+    streamed = streams?.close()
     stopped = await server.stop()
   }
   const cpu = cpuUse(cpuFrom, cpuSnapshot(db.embedded?.pid))
@@ -106,6 +111,7 @@ async function runServerScenario(scenario: Exclude<Scenario, { kind: 'copy-loop'
     lost: rows === null ? null : Math.max(0, acked - rows),
     detail: {
       connections: overload?.connections ?? closedConnections,
+      ...(streams && { sse_clients: scenario.kind === 'closed' ? scenario.sseClients : 0, sse_metrics_events_received: streamed }),
       events_per_request: perRequest,
       load_s: load.durationS,
       drain_s: round(stopped.drainS, 2),

@@ -27,6 +27,18 @@ const RATIOS: Record<string, RatioSpec> = {
     denominator: ['ndjson/copy-loop', 'events_per_s'],
     target: 0.9,
   },
+  sse_single_vs_none: {
+    what: 'sluice copy with 10 stream clients, single-event requests/s ÷ the same with none',
+    numerator: ['single/sluice-copy+10sse', 'requests_per_s'],
+    denominator: ['single/sluice-copy', 'requests_per_s'],
+    target: 0.97,
+  },
+  sse_ndjson_vs_none: {
+    what: 'sluice copy with 10 stream clients, NDJSON committed events/s ÷ the same with none',
+    numerator: ['ndjson/sluice-copy+10sse', 'events_per_s'],
+    denominator: ['ndjson/sluice-copy', 'events_per_s'],
+    target: 0.97,
+  },
   overload_vs_peak: {
     what: 'sluice copy at 3x its peak: committed events/s ÷ peak committed events/s',
     numerator: ['overload/sluice-copy', 'events_per_s'],

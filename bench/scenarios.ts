@@ -3,7 +3,7 @@ import type { Shape } from './bodies.ts'
 import { SERVERS, type ServerName } from './server-process.ts'
 
 export type Scenario =
-  | { readonly kind: 'closed'; readonly name: string; readonly server: ServerName; readonly shape: Shape; readonly connections: number }
+  | { readonly kind: 'closed'; readonly name: string; readonly server: ServerName; readonly shape: Shape; readonly connections: number; readonly sseClients?: number }
   | { readonly kind: 'copy-loop'; readonly name: string; readonly server: 'copy-loop'; readonly shape: 'ndjson' }
   | { readonly kind: 'overload'; readonly name: string; readonly server: 'sluice-copy'; readonly shape: 'ndjson'; readonly peakFrom: string; readonly factor: number }
 
@@ -16,6 +16,8 @@ export const CONNECTIONS: Record<Shape, number> = { single: 50, ndjson: 16 }
 
 export const PEAK_SCENARIO = 'ndjson/sluice-copy'
 export const OVERLOAD_FACTOR = 3
+/** Dashboards watching: stream clients at the default 4 ticks a second. */
+export const SSE_CLIENTS = 10
 
 export function allScenarios(): Scenario[] {
   const closed = (shape: Shape): Scenario[] =>
@@ -23,6 +25,9 @@ export function allScenarios(): Scenario[] {
   return [
     ...closed('single'),
     ...closed('ndjson'),
+    ...(['single', 'ndjson'] as const).map((shape): Scenario => ({
+      kind: 'closed', name: `${shape}/sluice-copy+${SSE_CLIENTS}sse`, server: 'sluice-copy', shape, connections: CONNECTIONS[shape], sseClients: SSE_CLIENTS,
+    })),
     { kind: 'copy-loop', name: 'ndjson/copy-loop', server: 'copy-loop', shape: 'ndjson' },
     { kind: 'overload', name: 'overload/sluice-copy', server: 'sluice-copy', shape: 'ndjson', peakFrom: PEAK_SCENARIO, factor: OVERLOAD_FACTOR },
   ]

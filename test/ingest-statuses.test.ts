@@ -38,11 +38,13 @@ describe('accepted requests', () => {
     await post(ndjson([
       { id: 'cols-1', type: 'click', timestamp: '2026-01-02T03:04:05Z', x: 1 },
       { id: 'cols-2', timestamp: 1_700_000_000_000, nested: { a: [1, 'two'] } },
+      { id: 'cols-3', timestamp: '2024-02-29T23:59:59.123456+05:30' },
     ]), NDJSON, '?wait=commit')
     const rows = await sluice.db`select event_id, type, ts, payload from events where event_id like 'cols-%' order by event_id`
     expect(rows.map((row) => [row.event_id, row.type, (row.ts as Date).toISOString()])).toEqual([
       ['cols-1', 'click', '2026-01-02T03:04:05.000Z'],
       ['cols-2', null, '2023-11-14T22:13:20.000Z'],
+      ['cols-3', null, '2024-02-29T18:29:59.123Z'],
     ])
     expect(rows[1]!.payload).toEqual({ id: 'cols-2', timestamp: 1_700_000_000_000, nested: { a: [1, 'two'] } })
   })
@@ -61,6 +63,8 @@ describe('400 invalid_event names the index or line', () => {
     ['nesting deeper than the limit', `${'['.repeat(9)}${']'.repeat(9)}`.replace(/^\[/, '{"d":[').replace(/\]$/, ']}'), NDJSON, 0, /deeper/],
     ['an id that is not a string', '{"id":5}', { 'content-type': 'application/json' }, 0, /id must be/],
     ['a bad timestamp', '{"timestamp":"yesterday"}', { 'content-type': 'application/json' }, 0, /timestamp/],
+    ['a timestamp on a day the month does not have', '{"timestamp":"2026-02-29T00:00:00Z"}', { 'content-type': 'application/json' }, 0, /not a valid date/],
+    ['a timestamp at hour 24', '{"timestamp":"2026-01-01T24:00:00+01:00"}', { 'content-type': 'application/json' }, 0, /not a valid date/],
     ['a \\u0000 that jsonb cannot store', '{"s":"a\\u0000b"}', { 'content-type': 'application/json' }, 0, /u0000/],
     ['an unpaired surrogate', '{"s":"\\ud800"}', { 'content-type': 'application/json' }, 0, /surrogate/],
     ['a gzip body that is not gzip', 'not gzip at all', { ...NDJSON, 'content-encoding': 'gzip' }, 0, /gzip/],

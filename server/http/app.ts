@@ -44,7 +44,8 @@ export function createApp({ config, pipeline, log, bursts, telemetry }: AppOptio
     if (error instanceof IngestError) return errorResponse(c, error, pipeline)
     if (error instanceof ApiError) return c.json({ error: error.code, ...error.body }, error.status)
     log(`unhandled error on ${c.req.method} ${c.req.path}: ${(error as Error).stack ?? error}`)
-    pipeline.stats.countStatus(500)
+    // Only ingest requests count in the ingest figures; a control route's 500 is logged.
+    if (c.req.path.startsWith('/v1/')) pipeline.stats.countStatus(500)
     return c.json({ error: 'internal' }, 500)
   })
   return app

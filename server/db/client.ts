@@ -1,5 +1,4 @@
 import { connect, type Socket } from 'node:net'
-import { once } from 'node:events'
 import postgres from 'postgres'
 
 export type Sql = postgres.Sql
@@ -10,10 +9,13 @@ interface SocketOptions { host: string[]; port: number[] }
  * postgres.js never sets TCP_NODELAY, and a COPY then stalls ~40 ms per batch on Nagle
  * plus delayed ACK (20k rows/s instead of 153k measured here): hand it our own sockets.
  */
-async function noDelaySocket({ host, port }: SocketOptions): Promise<Socket> {
-  const socket = connect({ host: host[0], port: port[0] ?? 5432, noDelay: true })
-  await once(socket, 'connect')
-  return socket
+function noDelaySocket({ host, port }: SocketOptions): Socket {
+  // Returned still connecting, on purpose: postgres.js buffers its startup message and
+  // sees a refused connection as the socket's own 'error' and 'close', which return the
+  // connection to its pool. A factory that rejects instead leaves the pool slot stuck in
+  // "connecting" for good, and after a few refused connects (a database restart) every
+  // query waits forever.
+  return connect({ host: host[0], port: port[0] ?? 5432, noDelay: true })
 }
 
 export interface ClientOptions {

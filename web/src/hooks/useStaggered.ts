@@ -17,7 +17,7 @@ export function useStaggered<T>(value: T, index: number): T {
   useEffect(() => {
     if (Object.is(shown, value)) return
     // flushSync: render this one chart now, in this timer's task, not batched with the others.
-    const timer = setTimeout(() => { const t0 = performance.now(); flushSync(() => setShown(value)); const w = window as unknown as { __c?: string[] }; (w.__c ??= []).push(index + ':' + Math.round(performance.now() - t0) + '@' + Math.round(t0)) }, index * SLOT_MS)
+    const timer = setTimeout(() => flushSync(() => setShown(value)), index * SLOT_MS)
     return () => clearTimeout(timer)
   }, [value, shown, index])
   return shown

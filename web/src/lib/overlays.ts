@@ -11,5 +11,5 @@ export function buildOverlays(store: StreamStore, runs: readonly BurstSummary[])
   const marks: Mark[] = []
   for (const a of store.annotations.toArray()) marks.push({ key: `a${a.id}`, at: a.at, text: a.text, kind: 'annotation' })
   store.configMarks.toArray().forEach((m, i) => marks.push({ key: `c${i}-${m.at}`, at: m.at, text: m.text, kind: 'config' }))
-  return { spans: [...spans.values()].sort((a, b) => a.from - b.from), marks }
+  return { spans: [...spans.values()].sort((a, b) => a.from - b.from), marks: marks.sort((a, b) => a.at - b.at) }
 }

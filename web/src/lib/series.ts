@@ -169,8 +169,10 @@ const TICK_STEPS_MS = [5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 
  */
 export function timeTicks(from: number, to: number): number[] {
   const step = TICK_STEPS_MS.find((s) => (to - from) / s <= 5) ?? TICK_STEPS_MS.at(-1)!
+  // Not hard against either edge, where the label would be cut in half.
+  const margin = (to - from) * 0.06
   const ticks: number[] = []
-  for (let t = Math.ceil(from / step) * step; t <= to; t += step) ticks.push(t)
+  for (let t = Math.ceil((from + margin) / step) * step; t <= to - margin; t += step) ticks.push(t)
   return ticks
 }
 

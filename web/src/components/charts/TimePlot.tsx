@@ -3,7 +3,7 @@ import { CartesianGrid, ComposedChart, Tooltip, XAxis } from 'recharts'
 import { clock } from '../../lib/format.ts'
 import type { Palette } from '../../theme.ts'
 import { AXIS_TICK } from './props.ts'
-import { overlayElements, type Overlays } from './overlays.tsx'
+import { OverlayLayer, type Overlays } from './overlays.tsx'
 
 export const CHART_HEIGHT = 150
 export const LEFT_AXIS = 'left'
@@ -33,8 +33,8 @@ export function TimePlot({ width, domain, ticks, data, palette, overlays, toolti
     <ComposedChart width={width} height={CHART_HEIGHT} data={data as object[]} syncId="live" syncMethod="value" margin={{ top: 6, right: 4, bottom: 0, left: 0 }}>
       <CartesianGrid stroke={palette.grid} strokeDasharray="2 4" vertical={false} />
       <XAxis dataKey="t" type="number" scale="time" domain={[domain[0], domain[1]]} allowDataOverflow ticks={ticks as number[]} interval={0} tickFormatter={clock} stroke={palette.axis} tick={AXIS_TICK} height={18} />
+      <OverlayLayer overlays={overlays} domain={domain} palette={palette} />
       {children}
-      {overlayElements(overlays, domain, palette, LEFT_AXIS)}
       {tooltip && <Tooltip isAnimationActive={false} labelFormatter={formatLabel} formatter={formatValue} contentStyle={{ fontSize: 12, background: palette.tooltip, borderColor: palette.grid }} />}
     </ComposedChart>
   )

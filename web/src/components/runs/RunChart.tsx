@@ -1,5 +1,6 @@
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts'
 import type { Palette } from '../../theme.ts'
+import { axisCount } from '../charts/props.ts'
 
 export interface RunLine {
   key: string
@@ -15,12 +16,15 @@ interface RunChartProps {
   lines: readonly RunLine[]
   width: number
   palette: Palette
+  /** Tooltip values. */
   format: (value: number) => string
+  /** Axis ticks: short. */
+  axis?: (value: number) => string
   facts?: Record<string, string | number | null>
 }
 
 /** A past run's chart: seconds since the run started on x, so two runs line up. */
-export function RunChart({ title, lines, width, palette, format, facts = {} }: RunChartProps) {
+export function RunChart({ title, lines, width, palette, format, axis = axisCount, facts = {} }: RunChartProps) {
   const attributes: Record<string, string | number> = { 'data-lines': lines.length, 'data-points': lines.reduce((n, l) => n + l.data.length, 0) }
   for (const [key, value] of Object.entries(facts)) if (value !== null) attributes[`data-${key}`] = value
   return (
@@ -30,8 +34,8 @@ export function RunChart({ title, lines, width, palette, format, facts = {} }: R
       </figcaption>
       <LineChart width={width} height={180} margin={{ top: 6, right: 8, bottom: 0, left: 0 }}>
         <CartesianGrid stroke={palette.grid} strokeDasharray="2 4" vertical={false} />
-        <XAxis dataKey="s" type="number" domain={[0, 'dataMax']} allowDuplicatedCategory={false} stroke={palette.axis} tick={{ fontSize: 10 }} tickFormatter={(s: number) => `${Math.round(s)} s`} height={18} />
-        <YAxis stroke={palette.axis} tick={{ fontSize: 10 }} tickFormatter={format} width={52} />
+        <XAxis dataKey="s" type="number" domain={[0, 'dataMax']} allowDuplicatedCategory={false} stroke={palette.axis} tick={{ fontSize: 10 }} allowDecimals={false} tickFormatter={(s: number) => `${s} s`} height={18} />
+        <YAxis stroke={palette.axis} tick={{ fontSize: 10 }} tickFormatter={axis} width={44} />
         {lines.map((line) => (
           <Line key={line.key} data={line.data as object[]} dataKey={line.dataKey} name={line.name} stroke={line.color} strokeDasharray={line.dashed ? '4 3' : undefined} isAnimationActive={false} dot={false} strokeWidth={1.5} connectNulls={false} />
         ))}

@@ -3,6 +3,7 @@ import type { BurstRecord } from '../../../../shared/bursts.ts'
 import { count, ms } from '../../lib/format.ts'
 import { runRows } from '../../lib/run-series.ts'
 import type { Palette } from '../../theme.ts'
+import { axisMs } from '../charts/props.ts'
 import { RunChart } from './RunChart.tsx'
 import { FIGURES } from './RunFigures.tsx'
 
@@ -11,11 +12,12 @@ function ratio(a: number | null, b: number | null): string {
   return `×${(b / a).toFixed(2)}`
 }
 
-/** Two runs side by side: every summary figure, and their series overlaid from each run's start. */
+/** Two runs side by side (A the earlier): every summary figure, and their series overlaid from each run's start. */
 export function RunCompare({ a, b, width, palette }: { a: BurstRecord; b: BurstRecord; width: number; palette: Palette }) {
   const rowsA = useMemo(() => runRows(a), [a])
   const rowsB = useMemo(() => runRows(b), [b])
-  const chartWidth = Math.floor((width - 24) / 3) - 20
+  // Three per row: the figure's padding and border come off each column.
+  const chartWidth = Math.floor((width - 24) / 3) - 24
   const nameA = `A: ${a.summary.name}`
   const nameB = `B: ${b.summary.name}`
   const pair = (dataKey: string, label: string) => [
@@ -54,7 +56,7 @@ export function RunCompare({ a, b, width, palette }: { a: BurstRecord; b: BurstR
       </table>
       <div className="compare-charts">
         <RunChart title="Answered rate, A vs B" width={chartWidth} palette={palette} format={count} lines={pair('achieved', 'answered/s')} />
-        <RunChart title="Latency p99, A vs B" width={chartWidth} palette={palette} format={(v) => ms(v)} lines={pair('p99', 'p99')} />
+        <RunChart title="Latency p99, A vs B" width={chartWidth} palette={palette} format={(v) => ms(v)} axis={axisMs} lines={pair('p99', 'p99')} />
         <RunChart title="Refused per second, A vs B" width={chartWidth} palette={palette} format={count} lines={pair('refused', 'non-2xx/s')} />
       </div>
     </section>

@@ -3,6 +3,7 @@ import type { BurstRecord } from '../../../../shared/bursts.ts'
 import { count, ms } from '../../lib/format.ts'
 import { runRows, statusCodes } from '../../lib/run-series.ts'
 import type { Palette } from '../../theme.ts'
+import { axisMs } from '../charts/props.ts'
 import { ExportLinks } from './ExportLinks.tsx'
 import { RunChart } from './RunChart.tsx'
 import { RunFigures } from './RunFigures.tsx'
@@ -13,7 +14,8 @@ const STATUS_COLOURS: Record<string, string> = { '2': '#22c55e', '4': '#f97316',
 export function RunView({ record, width, palette }: { record: BurstRecord; width: number; palette: Palette }) {
   const rows = useMemo(() => runRows(record), [record])
   const codes = useMemo(() => statusCodes(rows), [rows])
-  const chartWidth = Math.floor((width - 12) / 2) - 20
+  // Two per row: the figure's padding and border come off each column.
+  const chartWidth = Math.floor((width - 12) / 2) - 24
   const s = record.summary
   return (
     <section className="run-view" aria-label={`Run ${s.name}`} data-run-id={record.id}>
@@ -41,6 +43,7 @@ export function RunView({ record, width, palette }: { record: BurstRecord; width
           width={chartWidth}
           palette={palette}
           format={(v) => ms(v)}
+          axis={axisMs}
           lines={[
             { key: 'p50', name: 'p50', color: palette.p50, data: rows, dataKey: 'p50' },
             { key: 'p90', name: 'p90', color: palette.p90, data: rows, dataKey: 'p90' },

@@ -17,8 +17,11 @@ export function RunsView({ runs, palette }: { runs: readonly BurstSummary[]; pal
   // A run that was still going when opened is fetched again once the list says it ended.
   const statusOf = (id: string | null) => runs.find((r) => r.id === id)?.status ?? ''
   const open = useRun(comparing ? null : openId, statusOf(openId))
-  const a = useRun(comparing ? (compareIds[0] ?? null) : null, statusOf(compareIds[0] ?? null))
-  const b = useRun(comparing ? (compareIds[1] ?? null) : null, statusOf(compareIds[1] ?? null))
+  // A is the earlier run, so "B / A" reads as "the later run against the earlier".
+  const startOf = (id: string) => runs.find((r) => r.id === id)?.startedAt ?? 0
+  const [first, second] = [...compareIds].sort((x, y) => startOf(x) - startOf(y))
+  const a = useRun(comparing ? (first ?? null) : null, statusOf(first ?? null))
+  const b = useRun(comparing ? (second ?? null) : null, statusOf(second ?? null))
 
   const toggleCompare = (id: string) => {
     setComparing(false)

@@ -1,0 +1,65 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { defineConfig, devices } from '@playwright/test'
+
+/**
+ * The Playwright suite drives the real server (embedded PostgreSQL in .sluice-e2e) and the
+ * built dashboard it serves. The config is evaluated again in every worker: the port is
+ * picked once, in the runner, and handed down through the environment.
+ */
+function freePort(): number {
+  const script = "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})"
+  return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }))
+}
+process.env.SLUICE_E2E_PORT ??= String(freePort())
+const port = Number(process.env.SLUICE_E2E_PORT)
+const baseURL = `http://127.0.0.1:${port}`
+
+// Debian's Chromium when installed (no browser downloads on these machines), else Playwright's own.
+const DEBIAN_CHROMIUM = '/usr/bin/chromium'
+const chromium = existsSync(DEBIAN_CHROMIUM)
+  ? {
+      executablePath: DEBIAN_CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    }
+  : {}
+
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: '*.spec.ts',
+  // One server, shared state (one burst at a time, live knobs): specs run one after another.
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  // Two shared cores, a database and a load generator: generous, but every wait has one.
+  timeout: 120_000,
+  expect: { timeout: 20_000 },
+  reporter: [['list']],
+  outputDir: 'test-results/e2e',
+  use: {
+    baseURL,
+    viewport: { width: 1280, height: 800 },
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    acceptDownloads: true,
+  },
+  projects: [
+    // First, on a quiet server: the long-task check measures the page, so nothing else may
+    // load the machine (bursts, a database catching up). Tracing is work on the page's
+    // main thread too, so it is off here.
+    { name: 'long-tasks', testMatch: 'longtask.spec.ts', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, launchOptions: chromium, trace: 'off' } },
+    { name: 'chromium', testIgnore: 'longtask.spec.ts', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, launchOptions: chromium } },
+  ],
+  webServer: {
+    // A fresh database each run: run history and queued events from an earlier run would change what specs see.
+    command: 'rm -rf .sluice-e2e && node --import tsx server/main.ts',
+    url: `${baseURL}/readyz`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: { HOST: '127.0.0.1', PORT: String(port), SLUICE_DATA_DIR: '.sluice-e2e', SLUICE_LOG: 'silent' },
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
+  },
+})

@@ -1,7 +1,7 @@
 import type { HttpBindings } from '@hono/node-server'
 import { Hono } from 'hono'
 import type { Config } from '../config.ts'
-import { IngestError } from '../errors.ts'
+import { IngestError, unauthorized } from '../errors.ts'
 import type { BurstManager } from '../load/manager.ts'
 import type { Telemetry } from '../metrics/telemetry.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
@@ -24,9 +24,8 @@ export interface AppOptions {
 
 export function createApp({ config, pipeline, log, bursts, telemetry }: AppOptions) {
   const app = new Hono<{ Bindings: HttpBindings }>()
-  const auth = bearerAuth(config.token)
 
-  app.post('/v1/events', auth, ingestHandler(config, pipeline, telemetry.metrics))
+  app.post('/v1/events', bearerAuth(config.token, unauthorized), ingestHandler(config, pipeline, telemetry.metrics))
 
   app.get('/livez', (c) => c.json({ live: true }))
   app.get('/readyz', (c) => {

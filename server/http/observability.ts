@@ -2,10 +2,10 @@ import type { HttpBindings } from '@hono/node-server'
 import { Hono } from 'hono'
 import { STREAM_PATH } from '../../shared/sse.ts'
 import type { Config } from '../config.ts'
-import { IngestError } from '../errors.ts'
 import type { Telemetry } from '../metrics/telemetry.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
 import { annotationHandler } from './annotations.ts'
+import { ApiError } from './api-error.ts'
 import { bearerAuth } from './auth.ts'
 import { configApi, InvalidKnobError } from './config-api.ts'
 import { streamHandler } from './stream.ts'
@@ -30,7 +30,7 @@ export function observabilityRoutes({ config, pipeline, telemetry, log }: Observ
 
   routes.onError((error, c) => {
     if (error instanceof InvalidKnobError) return c.json({ error: error.code, field: error.field, detail: error.detail }, error.status)
-    if (error instanceof IngestError) return c.json({ error: error.code, ...error.body }, error.status)
+    if (error instanceof ApiError) return c.json({ error: error.code, ...error.body }, error.status)
     log(`unhandled error on ${c.req.method} ${c.req.path}: ${(error as Error).stack ?? error}`)
     return c.json({ error: 'internal' }, 500)
   })

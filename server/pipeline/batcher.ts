@@ -57,6 +57,7 @@ export class Batcher {
   #failing = false
   readonly #concurrency: number
   #loop: Promise<void> | undefined
+  #stopped = false
 
   constructor({ queue, sql, stats, knobs, backoff = { baseMs: 50, capMs: 5_000 }, concurrency = 2, log = () => {} }: BatcherOptions) {
     this.#concurrency = concurrency
@@ -74,6 +75,11 @@ export class Batcher {
   /** True while writes are failing and being retried. */
   get databaseDown(): boolean {
     return this.#stats.writerState === 'retrying'
+  }
+
+  /** The loop has ended (after a drain): nothing queued from now on would be written. */
+  get stopped(): boolean {
+    return this.#stopped
   }
 
   start(): void {
@@ -122,6 +128,8 @@ export class Batcher {
     } catch (error) {
       await Promise.allSettled(flushing)
       if (!(error instanceof DrainAborted)) throw error
+    } finally {
+      this.#stopped = true
     }
   }
 
@@ -139,9 +147,11 @@ export class Batcher {
     const queue = this.#queue
     const knobs = this.#knobs
     for (;;) {
-      if (this.#abort.signal.aborted) return undefined
+      if (this.#abort.signal.aborted) return this.#stop()
       if (queue.events === 0) {
-        if (this.#draining) return undefined
+        // Decided in the same turn as this look at the queue, so a late enqueue is
+        // refused (Pipeline.accept) rather than queued with nothing left to write it.
+        if (this.#draining) return this.#stop()
         await this.#sleep(undefined)
         continue
       }
@@ -152,6 +162,11 @@ export class Batcher {
       if (wait <= 0) return 'interval'
       await this.#sleep(wait)
     }
+  }
+
+  #stop(): undefined {
+    this.#stopped = true
+    return undefined
   }
 
   /** Waits `ms` (or until an enqueue when undefined), cut short by a full batch or drain. */

@@ -116,19 +116,19 @@ export class Pipeline {
       this.stats.eventsCommitted += events.length
       return { committed: true }
     }
-    if (!waitCommit) {
-      if (!this.queue.tryEnqueue(events, bytes)) throw this.#queueRefusal()
-      this.#accepted(events.length, bytes)
-      return { committed: false }
-    }
-    let ticket!: Ticket
-    const committed = new Promise<void>((resolve, reject) => {
-      ticket = { remaining: events.length, resolve, reject }
-    })
+    // A request still being read when the drain finished must not get a 202 for events
+    // that nothing will write.
+    if (this.batcher.stopped) throw unavailable('shutting down')
+    let ticket: Ticket | undefined
+    const committed = waitCommit
+      ? new Promise<void>((resolve, reject) => {
+          ticket = { remaining: events.length, resolve, reject }
+        })
+      : undefined
     if (!this.queue.tryEnqueue(events, bytes, ticket)) throw this.#queueRefusal()
     this.#accepted(events.length, bytes)
     await committed
-    return { committed: true }
+    return { committed: waitCommit }
   }
 
   /** Stops taking requests and writes out the queue, within `timeoutMs`. */

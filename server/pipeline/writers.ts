@@ -1,5 +1,4 @@
 import { finished } from 'node:stream/promises'
-import type { WriterStrategy } from '../../shared/ingest.ts'
 import type { Sql } from '../db/client.ts'
 import type { IngestEvent } from './event.ts'
 
@@ -57,14 +56,21 @@ async function insertRows(sql: Sql, events: readonly IngestEvent[]): Promise<voi
   }
 }
 
-/** Multi-row INSERT ... ON CONFLICT DO NOTHING: duplicates by id are skipped. */
-export const insertBatch: WriteBatch = async (sql, events, latencyMs) => {
-  if (latencyMs <= 0 && events.length <= INSERT_ROWS_PER_STATEMENT) return insertRows(sql, events)
+/**
+ * Runs `write` alone when it is one statement, or in a transaction when it is several
+ * or when an injected delay (`pg_sleep`, a slow database on purpose) must precede it.
+ */
+async function atomically(sql: Sql, latencyMs: number, alone: boolean, write: (sql: Sql) => Promise<void>): Promise<void> {
+  if (latencyMs <= 0 && alone) return write(sql)
   await sql.begin(async (tx) => {
     if (latencyMs > 0) await tx`select pg_sleep(${latencyMs / 1000})`
-    await insertRows(tx as unknown as Sql, events)
+    await write(tx as unknown as Sql)
   })
 }
+
+/** Multi-row INSERT ... ON CONFLICT DO NOTHING: duplicates by id are skipped. */
+export const insertBatch: WriteBatch = (sql, events, latencyMs) =>
+  atomically(sql, latencyMs, events.length <= INSERT_ROWS_PER_STATEMENT, (db) => insertRows(db, events))
 
 /**
  * COPY FROM STDIN, the fastest path. COPY cannot skip duplicates, so a batch that
@@ -73,20 +79,9 @@ export const insertBatch: WriteBatch = async (sql, events, latencyMs) => {
  */
 export const copyBatch: WriteBatch = async (sql, events, latencyMs) => {
   try {
-    if (latencyMs <= 0) return await copyRows(sql, events)
-    await sql.begin(async (tx) => {
-      await tx`select pg_sleep(${latencyMs / 1000})`
-      await copyRows(tx as unknown as Sql, events)
-    })
+    await atomically(sql, latencyMs, true, (db) => copyRows(db, events))
   } catch (error) {
     if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error
     await insertBatch(sql, events, 0)
   }
-}
-
-export const WRITERS: Record<WriterStrategy, WriteBatch> = {
-  copy: copyBatch,
-  batch: insertBatch,
-  // The seed's Level 0: each request writes its own rows with INSERT and waits.
-  direct: insertBatch,
 }

@@ -43,7 +43,8 @@ export function ingestHandler(config: Config, pipeline: Pipeline, metrics: Pick<
       }
       let bytes = 0
       for (const event of events) bytes += event.bytes
-      const wait = c.req.query('wait') === 'commit' || (c.req.query('wait') === undefined && pipeline.knobs.ack === 'commit')
+      const ack = c.req.query('wait')
+      const wait = ack === 'commit' || (ack === undefined && pipeline.knobs.ack === 'commit')
       const { committed } = await pipeline.accept(events, bytes, wait)
       admission.release()
       const status = committed ? 200 : 202

@@ -1,4 +1,6 @@
-import { WRITER_STRATEGIES, type WriterStrategy } from '../shared/ingest.ts'
+import { LIVE_KNOB_ENUMS, LIVE_KNOB_LIMITS, type AdmissionMode, type NumericKnob } from '../shared/config.ts'
+import type { WriterStrategy } from '../shared/ingest.ts'
+import { integerIn, InvalidValue, oneOf as checkOneOf } from '../shared/knobs.ts'
 
 const KiB = 1024
 const MiB = 1024 * KiB
@@ -26,6 +28,8 @@ export interface Config {
   readonly batchMaxBytes: number
   readonly flushIntervalMs: number
   readonly writer: WriterStrategy
+  /** Admission on the server's own delay (a live knob too). */
+  readonly admission: AdmissionMode
   /** Batches being written at once, each on its own connection. */
   readonly writerConcurrency: number
   readonly tickMs: number
@@ -78,6 +82,7 @@ export const DEFAULTS: Config = Object.freeze({
   batchMaxBytes: 4 * MiB,
   flushIntervalMs: 50,
   writer: 'copy',
+  admission: 'adaptive',
   writerConcurrency: 2,
   tickMs: 250,
   historySeconds: 600,
@@ -92,14 +97,26 @@ export const DEFAULTS: Config = Object.freeze({
   logLevel: 'info',
 })
 
+/** Runs a shared check on an environment variable: a bad value names the variable. */
+function checked<T>(name: string, raw: string, check: (value: unknown) => T, parse: (raw: string) => unknown = (text) => text): T {
+  try {
+    return check(parse(raw))
+  } catch (error) {
+    if (error instanceof InvalidValue) throw new ConfigError(name, `${error.detail}, got "${raw}"`)
+    throw error
+  }
+}
+
 function int(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const raw = env[name]
   if (raw === undefined || raw === '') return fallback
-  const value = Number(raw.replaceAll('_', ''))
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(name, `expected an integer from ${min} to ${max}, got "${raw}"`)
-  }
-  return value
+  return checked(name, raw, (value) => integerIn(name, value, min, max), (text) => Number(text.replaceAll('_', '')))
+}
+
+/** A live knob's starting value: the same range PATCH /api/config accepts. */
+function knob(env: Env, name: string, key: NumericKnob, fallback: number): number {
+  const { min, max } = LIVE_KNOB_LIMITS[key]
+  return int(env, name, fallback, min, max)
 }
 
 function str(env: Env, name: string, fallback: string | undefined): string | undefined {
@@ -110,10 +127,7 @@ function str(env: Env, name: string, fallback: string | undefined): string | und
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
   const raw = env[name]
   if (raw === undefined || raw === '') return fallback
-  if (!(allowed as readonly string[]).includes(raw)) {
-    throw new ConfigError(name, `expected one of ${allowed.join(', ')}, got "${raw}"`)
-  }
-  return raw as T
+  return checked(name, raw, (value) => checkOneOf(name, value, allowed))
 }
 
 /**
@@ -127,19 +141,20 @@ export function loadConfig(env: Env = process.env, options: Partial<Config> = {}
     databaseUrl: str(env, 'DATABASE_URL', undefined),
     dataDir: str(env, 'SLUICE_DATA_DIR', DEFAULTS.dataDir)!,
     token: str(env, 'SLUICE_TOKEN', undefined),
-    maxBodyBytes: int(env, 'SLUICE_MAX_BODY_BYTES', DEFAULTS.maxBodyBytes, 1),
+    maxBodyBytes: knob(env, 'SLUICE_MAX_BODY_BYTES', 'maxBodyBytes', DEFAULTS.maxBodyBytes),
     maxEventBytes: int(env, 'SLUICE_MAX_EVENT_BYTES', DEFAULTS.maxEventBytes, 16),
     maxEventDepth: int(env, 'SLUICE_MAX_EVENT_DEPTH', DEFAULTS.maxEventDepth, 1, 1000),
     bodyTimeoutMs: int(env, 'SLUICE_BODY_TIMEOUT_MS', DEFAULTS.bodyTimeoutMs, 1, 3_600_000),
-    maxInflight: int(env, 'SLUICE_MAX_INFLIGHT', DEFAULTS.maxInflight, 1),
-    maxInflightBytes: int(env, 'SLUICE_MAX_INFLIGHT_BYTES', DEFAULTS.maxInflightBytes, 1),
-    queueMaxEvents: int(env, 'SLUICE_QUEUE_MAX_EVENTS', DEFAULTS.queueMaxEvents, 1),
-    queueMaxBytes: int(env, 'SLUICE_QUEUE_MAX_BYTES', DEFAULTS.queueMaxBytes, 1),
+    maxInflight: knob(env, 'SLUICE_MAX_INFLIGHT', 'maxInflight', DEFAULTS.maxInflight),
+    maxInflightBytes: knob(env, 'SLUICE_MAX_INFLIGHT_BYTES', 'maxInflightBytes', DEFAULTS.maxInflightBytes),
+    queueMaxEvents: knob(env, 'SLUICE_QUEUE_MAX_EVENTS', 'queueMaxEvents', DEFAULTS.queueMaxEvents),
+    queueMaxBytes: knob(env, 'SLUICE_QUEUE_MAX_BYTES', 'queueMaxBytes', DEFAULTS.queueMaxBytes),
     queueHighWatermark: DEFAULTS.queueHighWatermark,
-    batchMaxEvents: int(env, 'SLUICE_BATCH_MAX_EVENTS', DEFAULTS.batchMaxEvents, 1, 1_000_000),
-    batchMaxBytes: int(env, 'SLUICE_BATCH_MAX_BYTES', DEFAULTS.batchMaxBytes, 1),
-    flushIntervalMs: int(env, 'SLUICE_FLUSH_INTERVAL_MS', DEFAULTS.flushIntervalMs, 0, 60_000),
-    writer: oneOf(env, 'SLUICE_WRITER', WRITER_STRATEGIES, DEFAULTS.writer),
+    batchMaxEvents: knob(env, 'SLUICE_BATCH_MAX_EVENTS', 'batchMaxEvents', DEFAULTS.batchMaxEvents),
+    batchMaxBytes: knob(env, 'SLUICE_BATCH_MAX_BYTES', 'batchMaxBytes', DEFAULTS.batchMaxBytes),
+    flushIntervalMs: knob(env, 'SLUICE_FLUSH_INTERVAL_MS', 'flushIntervalMs', DEFAULTS.flushIntervalMs),
+    writer: oneOf(env, 'SLUICE_WRITER', LIVE_KNOB_ENUMS.writer, DEFAULTS.writer),
+    admission: oneOf(env, 'SLUICE_ADMISSION', LIVE_KNOB_ENUMS.admission, DEFAULTS.admission),
     writerConcurrency: int(env, 'SLUICE_WRITERS', DEFAULTS.writerConcurrency, 1, 16),
     tickMs: int(env, 'SLUICE_TICK_MS', DEFAULTS.tickMs, 10, 60_000),
     historySeconds: int(env, 'SLUICE_HISTORY_SECONDS', DEFAULTS.historySeconds, 0, 3_600),

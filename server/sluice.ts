@@ -10,8 +10,7 @@ import { createApp } from './http/app.ts'
 import { effectiveConfig } from './http/config-api.ts'
 import { BurstManager } from './load/manager.ts'
 import { createTelemetry, type Telemetry } from './metrics/telemetry.ts'
-import type { DrainReport } from './pipeline/batcher.ts'
-import { Pipeline } from './pipeline/pipeline.ts'
+import { Pipeline, type DrainReport } from './pipeline/pipeline.ts'
 
 export interface Sluice {
   readonly url: string
@@ -74,8 +73,8 @@ export async function startSluice(config: Config, log: Log = () => {}): Promise<
     const live = createTelemetry(config, pipeline, log)
     telemetry = live
     bursts.onProgress((progress) => live.hub.publish('burst', progress))
-    // A burst's knobs (e.g. the Level 0 preset's writer) reach the dashboard like a PATCH /api/config.
-    bursts.onKnobsChanged((changed) => live.hub.publish('config', { config: effectiveConfig(config, pipeline.knobs), changed }))
+    // Every knob change, by the API or by a burst, reaches the dashboard the same way.
+    pipeline.onKnobsChanged(({ changed, by }) => live.hub.publish('config', { config: effectiveConfig(config, pipeline.knobs), changed, by }))
     const app = createApp({ config, pipeline, log, bursts, telemetry: live })
     const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server
     const address = await listen(server, config)
@@ -91,13 +90,19 @@ export async function startSluice(config: Config, log: Log = () => {}): Promise<
       // A burst's own traffic must not hold up the drain.
       await bursts.close()
       const deadline = performance.now() + config.drainTimeoutMs
-      pipeline.state = 'draining'
+      const written = () => pipeline.stats.eventsCommitted + pipeline.stats.deadLettered
+      const writtenBefore = written()
+      pipeline.beginDrain()
       server.close()
       server.closeIdleConnections()
-      while (pipeline.inflightRequests > 0 && performance.now() < Math.min(deadline, performance.now() + INFLIGHT_GRACE_MS)) {
+      // Fixed once: a slow-drip client must not stretch the grace to the drain deadline.
+      const graceEnds = Math.min(deadline, performance.now() + INFLIGHT_GRACE_MS)
+      while (pipeline.inflightRequests > 0 && performance.now() < graceEnds) {
         await new Promise((resolve) => setTimeout(resolve, 10))
       }
-      const report = await pipeline.drain(Math.max(0, deadline - performance.now()))
+      const { undrained } = await pipeline.drain(Math.max(0, deadline - performance.now()))
+      // Everything written since the drain began, the grace included.
+      const report = { drained: written() - writtenBefore, undrained }
       // Let the last `?wait=commit` answers leave before the sockets go.
       await new Promise((resolve) => setImmediate(resolve))
       // A last tick shows the drained queue, then the streams end.

@@ -2,7 +2,7 @@
  * Wire vocabulary of load bursts, shared by the server (generator, control API), the
  * dashboard and the CLI. Times are milliseconds; rates are requests per second.
  */
-import type { WriterStrategy } from './ingest.ts'
+import type { LiveConfig } from './config.ts'
 
 /** closed: N connections, each sends when its last answer arrived. open: a target arrival rate. */
 export const BURST_MODELS = ['closed', 'open'] as const
@@ -43,11 +43,8 @@ export type BadKind = Exclude<RequestKind, 'normal'>
 export const BAD_KINDS = REQUEST_KINDS.filter((kind): kind is BadKind => kind !== 'normal')
 
 /** Live knobs a burst may set for its run; the previous values come back when it ends. */
-export interface BurstKnobs {
-  readonly writer?: WriterStrategy
-  readonly dbLatencyMs?: number
-  readonly queueMaxEvents?: number
-}
+/** Live knobs a burst sets for its run and puts back afterwards (any of PATCH /api/config's). */
+export type BurstKnobs = Readonly<Partial<LiveConfig>>
 
 export interface BurstSpec {
   readonly model: BurstModel

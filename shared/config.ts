@@ -1,7 +1,15 @@
-import type { WriterStrategy } from './ingest.ts'
+import { WRITER_STRATEGIES, type WriterStrategy } from './ingest.ts'
 
 /** How a request is acknowledged when it does not ask: 202 once queued, or 200 once committed. */
 export type AckMode = 'queued' | 'commit'
+
+/**
+ * Admission on the server's own delay: `adaptive` learns what delay is normal and sheds
+ * above it, `static` sheds above fixed limits (fastify's under-pressure), `off` never
+ * sheds on CPU (only the caps and the queue refuse).
+ */
+export const ADMISSION_MODES = ['adaptive', 'static', 'off'] as const
+export type AdmissionMode = (typeof ADMISSION_MODES)[number]
 
 /** The knobs that can be turned while the server runs (PATCH /api/config). */
 export interface LiveConfig {
@@ -15,6 +23,7 @@ export interface LiveConfig {
   maxBodyBytes: number
   writer: WriterStrategy
   ack: AckMode
+  admission: AdmissionMode
   /** Added to every database write, to play a slow database. */
   dbLatencyMs: number
 }
@@ -37,6 +46,15 @@ export const LIVE_KNOB_LIMITS = {
 } as const satisfies Record<NumericKnob, { min: number; max: number }>
 
 export const ACK_MODES = ['queued', 'commit'] as const satisfies readonly AckMode[]
+
+export type EnumKnob = Exclude<keyof LiveConfig, NumericKnob>
+
+/** Allowed values of each knob that is not a number. */
+export const LIVE_KNOB_ENUMS = {
+  writer: WRITER_STRATEGIES,
+  ack: ACK_MODES,
+  admission: ADMISSION_MODES,
+} as const satisfies { [K in EnumKnob]: readonly LiveConfig[K][] }
 
 /** Settings fixed at start (environment), shown beside the knobs. */
 export interface FixedSettings {

@@ -7,21 +7,11 @@ export type WriterStrategy = (typeof WRITER_STRATEGIES)[number]
 export const FLUSH_TRIGGERS = ['size', 'bytes', 'interval', 'drain'] as const
 export type FlushTrigger = (typeof FLUSH_TRIGGERS)[number]
 
-/** Stable `error` codes of the ingest API's JSON error bodies. */
-export const ERROR_CODES = [
-  'invalid_event',
-  'payload_too_large',
-  'request_timeout',
-  'unsupported_media_type',
-  'unauthorized',
-  'queue_full',
-  'overloaded',
-  'unavailable',
-  'internal',
-] as const
-export type ErrorCode = (typeof ERROR_CODES)[number]
-
-/** Why an ingest request was refused or lost, as counted by the server. */
+/**
+ * Why an ingest request was refused or lost, as counted by the server. `overloaded` is
+ * an inflight cap (requests, bytes, a client's share); `cpu` is admission control on the
+ * server's own delay (both answer 429 `overloaded`).
+ */
 export const REJECT_REASONS = [
   'invalid',
   'too_large',
@@ -30,6 +20,7 @@ export const REJECT_REASONS = [
   'unauthorized',
   'queue_full',
   'overloaded',
+  'cpu',
   'unavailable',
   'client_aborted',
 ] as const

@@ -45,6 +45,8 @@ export interface MetricsSnapshot {
   /** Real time since the previous tick: the denominator of every rate. */
   elapsedMs: number
   lifecycle: Lifecycle
+  /** What GET /readyz answers now, and why not when it is not. */
+  readiness: { ready: boolean; reason: string | null }
   /** Counts during this tick; summed over ticks they give exact totals. */
   tick: IngestCounts
   /** `tick` divided by `elapsedMs` in seconds. */

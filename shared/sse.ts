@@ -42,10 +42,12 @@ export interface Hello {
   annotations: Annotation[]
 }
 
-/** A PATCH /api/config that changed something. */
+/** Live knobs changed, by PATCH /api/config or by a burst. */
 export interface ConfigChange {
   config: EffectiveConfig
   changed: Array<keyof LiveConfig>
+  /** Who changed them: "api", "burst <name>", "burst <name> ended". */
+  by: string
 }
 
 export type SseEvent =

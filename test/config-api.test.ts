@@ -45,6 +45,7 @@ describe('/api/config', () => {
       maxBodyBytes: sluice.config.maxBodyBytes,
       writer: 'copy',
       ack: 'queued',
+      admission: 'adaptive',
       dbLatencyMs: 0,
     })
     expect(config.fixed).toEqual({

@@ -63,7 +63,7 @@ describe('the body is streamed and bounded', () => {
     client.close()
     await eventually(() => sluice.pipeline.stats.rejectedRequests.client_aborted === aborted + 1, 5_000, 'the abort to be counted')
     expect(sluice.pipeline.inflightRequests).toBe(0)
-    expect(sluice.pipeline.inflightBytes).toBe(0)
+    expect(sluice.pipeline.gauges().inflight.bytes).toBe(0)
     await postEvents(sluice.url, '{"after":1}', { 'content-type': 'application/json' }, '?wait=commit')
     expect(await sluice.rows()).toBe(before + 1)
   })

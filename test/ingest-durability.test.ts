@@ -16,10 +16,10 @@ const countWhere = async (prefix: string) => {
 
 describe.each(WRITER_STRATEGIES)('with the %s writer', (writer) => {
   beforeAll(() => {
-    sluice.pipeline.knobs.writer = writer
+    sluice.pipeline.setKnobs({ writer }, 'test')
   })
   afterAll(() => {
-    sluice.pipeline.knobs.writer = 'copy'
+    sluice.pipeline.setKnobs({ writer: 'copy' }, 'test')
   })
 
   it('makes ?wait=commit rows visible by the time the 200 arrives', async () => {
@@ -68,11 +68,11 @@ describe('the writer', () => {
 
   it('records what triggered each flush', async () => {
     const before = sluice.pipeline.stats.flushCount
-    sluice.pipeline.knobs.batchMaxEvents = 10
+    sluice.pipeline.setKnobs({ batchMaxEvents: 10 }, 'test')
     try {
       await postEvents(sluice.url, ndjson(Array.from({ length: 25 }, (_, n) => ({ n }))), NDJSON, '?wait=commit')
     } finally {
-      sluice.pipeline.knobs.batchMaxEvents = 5_000
+      sluice.pipeline.setKnobs({ batchMaxEvents: 5_000 }, 'test')
     }
     const flushes = sluice.pipeline.stats.flushesSince(before)
     expect(flushes.map((flush) => [flush.events, flush.trigger])).toEqual([[10, 'size'], [10, 'size'], [5, 'interval']])

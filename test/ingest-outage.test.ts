@@ -35,17 +35,17 @@ it('keeps every acknowledged event through a database outage, refusing new work 
   await eventually(() => sluice!.pipeline.stats.eventsCommitted > 200, 10_000, 'load to be flowing')
 
   await database.stop()
-  await eventually(() => sluice!.pipeline.batcher.databaseDown, 10_000, 'the writer to notice the outage')
+  await eventually(() => sluice!.pipeline.gauges().databaseDown, 10_000, 'the writer to notice the outage')
   await eventually(() => (load.tally.statuses.get(503) ?? 0) > 0, 10_000, 'the queue to fill and new requests to get 503')
   const readyz = await fetch(`${sluice.url}/readyz`)
   expect(readyz.status).toBe(503)
   expect(await fetch(`${sluice.url}/livez`).then((r) => r.status)).toBe(200)
 
   database = await startEmbedded({ dataDir, port: database.port, settings: { fsync: 'off' } })
-  await eventually(() => !sluice!.pipeline.batcher.databaseDown, 20_000, 'the writer to recover')
+  await eventually(() => !sluice!.pipeline.gauges().databaseDown, 20_000, 'the writer to recover')
   await new Promise((resolve) => setTimeout(resolve, 300))
   const tally = await load.stop()
-  await eventually(() => sluice!.pipeline.queue.events === 0 && sluice!.pipeline.stats.writerState === 'idle', 20_000, 'the queue to drain')
+  await eventually(() => sluice!.pipeline.gauges().queue.events === 0 && sluice!.pipeline.stats.writerState === 'idle', 20_000, 'the queue to drain')
 
   db = createSql(database.url, { max: 1 })
   const [row] = await db`select count(*)::int as n from events where payload->>'tag' = 'outage'`

@@ -24,7 +24,7 @@ it('drains every 202-acknowledged event to the database on SIGTERM, then exits 0
       // A long flush interval and a huge batch keep events queued until the drain.
       SLUICE_FLUSH_INTERVAL_MS: '60000',
       SLUICE_BATCH_MAX_EVENTS: '1000000',
-      SLUICE_BATCH_MAX_BYTES: String(512 * 1024 * 1024),
+      SLUICE_BATCH_MAX_BYTES: String(256 * 1024 * 1024),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

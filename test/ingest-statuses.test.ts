@@ -146,7 +146,7 @@ describe('429 and 503 shed load before reading the body', () => {
 
   it('answers 429 queue_full with Retry-After when the queue cannot take the request whole', async () => {
     const small = await startTestSluice({ queueMaxEvents: 10, batchMaxEvents: 10 })
-    small.pipeline.knobs.dbLatencyMs = 1_000 // the writer is stuck in a slow write while we fill the queue
+    small.pipeline.setKnobs({ dbLatencyMs: 1_000 }, 'test') // the writer is stuck in a slow write while we fill the queue
     try {
       expect((await postEvents(small.url, ndjson(Array.from({ length: 8 }, (_, n) => ({ n }))), NDJSON)).status).toBe(202)
       await new Promise((resolve) => setTimeout(resolve, 150)) // the batcher takes those 8 into its slow write
@@ -162,7 +162,7 @@ describe('429 and 503 shed load before reading the body', () => {
 
   it('answers 503 unavailable on a kept-alive connection while draining', async () => {
     const draining = await startTestSluice()
-    draining.pipeline.knobs.dbLatencyMs = 500
+    draining.pipeline.setKnobs({ dbLatencyMs: 500 }, 'test')
     const client = await RawClient.open(draining.url)
     try {
       expect((await postEvents(draining.url, '{"a":1}')).status).toBe(202)

@@ -74,7 +74,7 @@ describe('generator saturation', () => {
   afterAll(() => capped?.stop())
 
   it('says so with late and skipped sends when it cannot keep the asked rate', async () => {
-    capped.pipeline.knobs.dbLatencyMs = 100
+    capped.pipeline.setKnobs({ dbLatencyMs: 100 }, 'test')
     // Two connections, each answer ~150 ms away: about 13 requests/s possible, 500 asked.
     const summary = await runBurst(capped.url, { model: 'open', shape: { kind: 'steady', level: 500 }, durationMs: 1_500, body: SMALL_BODY, ack: 'commit' })
     expect(summary.requests.intended).toBe(750)

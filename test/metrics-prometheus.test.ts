@@ -56,7 +56,7 @@ describe('GET /metrics', () => {
     expect(ok.every((r) => r.status === 202)).toBe(true)
     expect((await postEvents(sluice.url, '{"a":', { 'content-type': 'application/json' })).status).toBe(400)
     expect((await postEvents(sluice.url, 'x', { 'content-type': 'text/plain' })).status).toBe(415)
-    await eventually(() => sluice.pipeline.queue.events === 0 && sluice.pipeline.stats.writerState === 'idle', 10_000, 'the queue written')
+    await eventually(() => sluice.pipeline.gauges().queue.events === 0 && sluice.pipeline.stats.writerState === 'idle', 10_000, 'the queue written')
 
     const snapshot = sluice.telemetry.sampler.tick()
     const { families } = await scrape(sluice.url)

@@ -1,13 +1,9 @@
 import { expect, type APIRequestContext } from '@playwright/test'
+import type { BurstList, BurstStarted, ConfigResponse } from '../../shared/api.ts'
 import type { BurstSpec, BurstSummary } from '../../shared/bursts.ts'
-import type { EffectiveConfig, LiveConfig } from '../../shared/config.ts'
+import type { LiveConfig } from '../../shared/config.ts'
 
 /** The control API, straight: what specs use to set up and to clean up after themselves. */
-
-interface BurstList {
-  running: string | null
-  bursts: BurstSummary[]
-}
 
 export async function listBursts(request: APIRequestContext): Promise<BurstList> {
   const response = await request.get('/api/bursts')
@@ -32,7 +28,7 @@ export async function startBurst(request: APIRequestContext, what: { preset: str
     .poll(
       async () => {
         const response = await request.post('/api/bursts', { data: what })
-        if (response.status() === 201) id = ((await response.json()) as { id: string }).id
+        if (response.status() === 201) id = ((await response.json()) as BurstStarted).id
         return response.status()
       },
       { timeout: 30_000, intervals: [250, 500, 1_000], message: 'POST /api/bursts answers 201' },
@@ -60,7 +56,7 @@ export async function waitForRunEnd(request: APIRequestContext, id: string, time
 export async function getConfig(request: APIRequestContext): Promise<LiveConfig> {
   const response = await request.get('/api/config')
   expect(response.status()).toBe(200)
-  return ((await response.json()) as EffectiveConfig).live
+  return ((await response.json()) as ConfigResponse).live
 }
 
 export async function patchConfig(request: APIRequestContext, change: Partial<LiveConfig>): Promise<void> {

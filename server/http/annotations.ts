@@ -1,6 +1,7 @@
 import type { HttpBindings } from '@hono/node-server'
 import type { Context } from 'hono'
 import { ANNOTATION_MAX_CHARS } from '../../shared/sse.ts'
+import { SluiceError } from '../errors.ts'
 import type { Telemetry } from '../metrics/telemetry.ts'
 
 /** POST /api/annotations `{"text"}`: a note on every client's timeline, kept in the hello history. */
@@ -9,7 +10,7 @@ export function annotationHandler(telemetry: Telemetry) {
     const body: unknown = await c.req.json().catch(() => undefined)
     const text = (body as { text?: unknown } | undefined)?.text
     if (typeof text !== 'string' || text.trim() === '' || text.length > ANNOTATION_MAX_CHARS) {
-      return c.json({ error: 'invalid_annotation', detail: `expected {"text": "..."} with 1 to ${ANNOTATION_MAX_CHARS} characters` }, 400)
+      throw new SluiceError('invalid_annotation', { detail: `expected {"text": "..."} with 1 to ${ANNOTATION_MAX_CHARS} characters` })
     }
     const annotation = telemetry.annotations.add(text, telemetry.sampler.latest?.seq ?? 0)
     telemetry.hub.publish('annotation', annotation)

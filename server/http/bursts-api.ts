@@ -1,10 +1,11 @@
 import type { HttpBindings } from '@hono/node-server'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import type { BurstList, BurstStarted, PresetsResponse } from '../../shared/api.ts'
 import { PRESETS } from '../../shared/presets.ts'
 import { seriesCsv } from '../load/csv.ts'
 import type { BurstManager } from '../load/manager.ts'
-import { ApiError } from './api-error.ts'
+import { invalidSpec, notFound } from '../errors.ts'
 import { bearerAuth } from './auth.ts'
 
 // A spec is a few hundred bytes; anything near this is not one.
@@ -17,14 +18,14 @@ export function burstsApi(manager: BurstManager, token: string | undefined) {
   api.use('/bursts/*', bearerAuth(token))
   api.use('/bursts', bearerAuth(token))
 
-  api.get('/presets', (c) => c.json({ presets: PRESETS, caps: manager.caps }))
+  api.get('/presets', (c) => c.json<PresetsResponse>({ presets: [...PRESETS], caps: manager.caps }))
 
   api.post(
     '/bursts',
     bodyLimit({
       maxSize: MAX_SPEC_BYTES,
       onError: () => {
-        throw new ApiError('invalid_spec', 400, { field: null, detail: `the request body is over ${MAX_SPEC_BYTES} bytes` })
+        throw invalidSpec(null, `the request body is over ${MAX_SPEC_BYTES} bytes`)
       },
     }),
     async (c) => {
@@ -32,19 +33,19 @@ export function burstsApi(manager: BurstManager, token: string | undefined) {
       try {
         request = await c.req.json()
       } catch {
-        throw new ApiError('invalid_spec', 400, { field: null, detail: 'the body is not JSON' })
+        throw invalidSpec(null, 'the body is not JSON')
       }
       const summary = await manager.start(request)
       c.header('Location', `/api/bursts/${summary.id}`)
-      return c.json({ id: summary.id, summary }, 201)
+      return c.json<BurstStarted, 201>({ id: summary.id, summary }, 201)
     },
   )
 
-  api.get('/bursts', async (c) => c.json({ running: manager.running ?? null, bursts: await manager.list() }))
+  api.get('/bursts', async (c) => c.json<BurstList>({ running: manager.running ?? null, bursts: await manager.list() }))
 
   api.get('/bursts/:id', async (c) => {
     const record = await manager.get(c.req.param('id'))
-    if (!record) throw new ApiError('not_found', 404)
+    if (!record) throw notFound()
     if (c.req.query('format') === 'csv') {
       c.header('Content-Disposition', `attachment; filename="burst-${record.id}.csv"`)
       return c.body(seriesCsv(record), 200, { 'Content-Type': 'text/csv; charset=utf-8' })
@@ -54,8 +55,8 @@ export function burstsApi(manager: BurstManager, token: string | undefined) {
 
   api.delete('/bursts/:id', async (c) => {
     const summary = await manager.stop(c.req.param('id'))
-    if (!summary) throw new ApiError('not_found', 404)
-    return c.json({ id: summary.id, summary })
+    if (!summary) throw notFound()
+    return c.json<BurstStarted>({ id: summary.id, summary })
   })
 
   return api

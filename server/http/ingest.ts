@@ -1,24 +1,12 @@
 import type { HttpBindings } from '@hono/node-server'
 import type { Context } from 'hono'
 import type { Config } from '../config.ts'
-import { ClientAbortedError, IngestError } from '../errors.ts'
+import { ClientAbortedError, SluiceError } from '../errors.ts'
 import type { MetricsCore } from '../metrics/core.ts'
 import { isSmallBody, readBody, readSmallBody } from '../pipeline/body.ts'
 import { bodyFormat, parseBody, parseJson, parseNdjson } from '../pipeline/parse.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
-
-/** Seconds a refused client should wait: longer while the database is down. */
-function retryAfter(pipeline: Pipeline): string {
-  return pipeline.batcher.databaseDown ? '5' : '1'
-}
-
-/** Maps an ingest error to its designed status and JSON body, counting it. */
-export function errorResponse(c: Context, error: IngestError, pipeline: Pipeline): Response {
-  pipeline.stats.reject(error.reason)
-  pipeline.stats.countStatus(error.status)
-  if (error.status === 429 || error.status === 503) c.header('Retry-After', retryAfter(pipeline))
-  return c.json({ error: error.code, ...error.body }, error.status)
-}
+import { errorResponse } from './errors.ts'
 
 /** POST /v1/events: admission, streamed body, parse, then queue (or write, for `direct`). */
 export function ingestHandler(config: Config, pipeline: Pipeline, metrics: Pick<MetricsCore, 'observeRequest'>) {
@@ -48,14 +36,17 @@ export function ingestHandler(config: Config, pipeline: Pipeline, metrics: Pick<
       const { committed } = await pipeline.accept(events, bytes, wait)
       admission.release()
       const status = committed ? 200 : 202
-      pipeline.stats.countStatus(status)
+      pipeline.answered(status)
       return c.json(committed ? { accepted: events.length, committed: events.length } : { accepted: events.length }, status)
     } catch (error) {
       admission?.release()
-      if (error instanceof IngestError) return errorResponse(c, error, pipeline)
+      if (error instanceof SluiceError) {
+        pipeline.refused(error)
+        return errorResponse(error, pipeline.retryAfterSeconds())
+      }
       if (error instanceof ClientAbortedError) {
         // Nobody is left to answer; count it and move on.
-        pipeline.stats.reject('client_aborted')
+        pipeline.refused('client_aborted')
         return c.body(null, 400)
       }
       throw error

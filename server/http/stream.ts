@@ -2,10 +2,14 @@ import type { HttpBindings } from '@hono/node-server'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import type { Context } from 'hono'
 import type { Config } from '../config.ts'
+import { unavailable } from '../errors.ts'
 import type { Telemetry } from '../metrics/telemetry.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
 import { effectiveConfig } from './config-api.ts'
-import { SSE_HEADERS } from './sse-hub.ts'
+import { SSE_HEADERS } from '../metrics/sse-hub.ts'
+
+// A stream slot frees when a dashboard closes: seconds, not the ingest's one.
+const STREAM_RETRY_SECONDS = 5
 
 function lastEventId(header: string | undefined): number | undefined {
   if (header === undefined || !/^\d{1,15}$/.test(header.trim())) return undefined
@@ -22,10 +26,7 @@ export function streamHandler(config: Config, pipeline: Pipeline, telemetry: Tel
   return function stream(c: Context<{ Bindings: HttpBindings }>): Response {
     // Hono runs GET handlers for HEAD: answer it here, or a stream starts that nobody reads.
     if (c.req.method === 'HEAD') return c.body(null, 200, SSE_HEADERS)
-    if (hub.full) {
-      c.header('Retry-After', '5')
-      return c.json({ error: 'unavailable', detail: `${hub.clients} stream clients connected (cap ${config.sseMaxClients})` }, 503)
-    }
+    if (hub.full) throw unavailable(`${hub.clients} stream clients connected (cap ${config.sseMaxClients})`, STREAM_RETRY_SECONDS)
     hub.attach(c.env.outgoing, lastEventId(c.req.header('last-event-id')), {
       config: effectiveConfig(config, pipeline.knobs),
       startedAt: telemetry.startedAt,

@@ -4,11 +4,11 @@ import type { LiveConfig } from '../../shared/config.ts'
 import { findPreset } from '../../shared/presets.ts'
 import type { Config } from '../config.ts'
 import type { Sql } from '../db/client.ts'
-import { ApiError } from '../http/api-error.ts'
+import { invalidSpec, SluiceError, unavailable } from '../errors.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
 import { BurstRun } from './run.ts'
 import { BurstStore } from './store.ts'
-import { invalidSpec, parseSpec, type BurstCaps } from './validate.ts'
+import { parseSpec, type BurstCaps } from './validate.ts'
 
 const LIST_LIMIT = 100
 
@@ -28,22 +28,19 @@ function dialable(url: string): { host: string; port: number } {
   return { host: host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host, port: Number(port) }
 }
 
-export type KnobsListener = (changed: Array<keyof LiveConfig>) => void
-
 /**
- * Sets a burst's knobs; returns what puts back the ones nobody changed in between. Both
- * tell `changed` which knobs moved.
+ * Sets a burst's knobs through the pipeline, like a PATCH would; returns what puts back
+ * the ones nobody changed in between.
  */
-function applyKnobs(live: LiveConfig, knobs: BurstKnobs | undefined, changed: KnobsListener): () => void {
-  const entries = (Object.entries(knobs ?? {}) as Array<[keyof BurstKnobs, LiveConfig[keyof BurstKnobs]]>).filter(([key, value]) => live[key] !== value)
-  const previous = entries.map(([key]) => [key, live[key]] as const)
-  const set = live as Record<keyof BurstKnobs, unknown>
-  for (const [key, value] of entries) set[key] = value
-  if (entries.length) changed(entries.map(([key]) => key))
+function applyKnobs(pipeline: Pipeline, knobs: BurstKnobs | undefined, by: string): () => void {
+  const live = pipeline.knobs
+  const wanted = (Object.keys(knobs ?? {}) as Array<keyof LiveConfig>).filter((key) => live[key] !== knobs![key])
+  const previous: Partial<Record<keyof LiveConfig, unknown>> = {}
+  for (const key of wanted) previous[key] = live[key]
+  pipeline.setKnobs(Object.fromEntries(wanted.map((key) => [key, knobs![key]])), by)
   return () => {
-    const restored = previous.filter(([key], index) => live[key] === entries[index]![1])
-    for (const [key, value] of restored) set[key] = value
-    if (restored.length) changed(restored.map(([key]) => key))
+    const untouched = wanted.filter((key) => live[key] === knobs![key])
+    pipeline.setKnobs(Object.fromEntries(untouched.map((key) => [key, previous[key]])), `${by} ended`)
   }
 }
 
@@ -58,7 +55,6 @@ export class BurstManager {
   readonly #log: (line: string) => void
   readonly #caps: BurstCaps
   readonly #listeners = new Set<ProgressListener>()
-  readonly #knobListeners = new Set<KnobsListener>()
   #target: { host: string; port: number } | undefined
   /** The latest run: the running one, or the last to end (served from memory until saved). */
   #current: BurstRun | undefined
@@ -89,12 +85,6 @@ export class BurstManager {
     return () => this.#listeners.delete(listener)
   }
 
-  /** Calls `listener` when a burst sets or puts back live knobs; returns the unsubscribe. */
-  onKnobsChanged(listener: KnobsListener): () => void {
-    this.#knobListeners.add(listener)
-    return () => this.#knobListeners.delete(listener)
-  }
-
   get caps(): BurstCaps {
     return this.#caps
   }
@@ -104,17 +94,17 @@ export class BurstManager {
     return this.#current?.status === 'running' ? this.#current.id : undefined
   }
 
-  /** Starts `{ preset: name }` or `{ spec }`; throws ApiError 400 (bad request), 409 (one is running), 503 (not listening). */
+  /** Starts `{ preset: name }` or `{ spec }`; throws 400 (bad request), 409 (one is running), 503 (not listening). */
   async start(request: unknown): Promise<BurstSummary> {
     const { name, spec } = this.#resolve(request)
     // A run that has ended may still be saving and putting its knobs back: wait for that,
     // then check again, since another request may have started one meanwhile.
     while (this.#busy) {
-      if (this.#current?.status === 'running') throw new ApiError('burst_running', 409, { id: this.#current.id })
+      if (this.#current?.status === 'running') throw new SluiceError('burst_running', { id: this.#current.id })
       await this.#busy
     }
-    if (!this.#target) throw new ApiError('unavailable', 503, { detail: 'the server is not listening yet' })
-    const restoreKnobs = applyKnobs(this.#pipeline.knobs, spec.knobs, (changed) => this.#notify(this.#knobListeners, changed))
+    if (!this.#target) throw unavailable('the server is not listening yet')
+    const restoreKnobs = applyKnobs(this.#pipeline, spec.knobs, `burst ${name}`)
     let run: BurstRun
     try {
       run = new BurstRun({
@@ -184,7 +174,7 @@ export class BurstManager {
     if ((preset === undefined) === (spec === undefined)) throw invalidSpec('', 'give exactly one of "preset" and "spec"')
     if (spec !== undefined) return { name: 'custom', spec: parseSpec(spec, this.#caps) }
     const found = typeof preset === 'string' ? findPreset(preset) : undefined
-    if (!found) throw new ApiError('unknown_preset', 400, { preset: typeof preset === 'string' ? preset : null })
+    if (!found) throw new SluiceError('unknown_preset', { preset: typeof preset === 'string' ? preset : null })
     // Presets are checked too: the caps are this server's, and may be lower than a preset asks.
     return { name: found.name, spec: parseSpec(found.spec, this.#caps) }
   }

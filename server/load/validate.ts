@@ -8,16 +8,12 @@ import {
   type BurstShape,
   type BurstSpec,
 } from '../../shared/bursts.ts'
-import { WRITER_STRATEGIES } from '../../shared/ingest.ts'
-import { ApiError } from '../http/api-error.ts'
+import type { BurstCaps } from '../../shared/api.ts'
+import { checkKnobPatch, InvalidValue, oneOf as checkOneOf } from '../../shared/knobs.ts'
+import { invalidSpec } from '../errors.ts'
 import { peakLevel } from './shape.ts'
 
-/** Limits on what a burst may ask for (server/config.ts: SLUICE_BURST_*). */
-export interface BurstCaps {
-  readonly maxConnections: number
-  readonly maxRate: number
-  readonly maxDurationMs: number
-}
+export type { BurstCaps } from '../../shared/api.ts'
 
 const MIN_DURATION_MS = 100
 const MAX_STEPS = 100
@@ -26,10 +22,16 @@ const MAX_EVENT_BYTES = 1024 * 1024
 // A normal body this big is itself "oversized" traffic: ask for that with `bad` instead.
 const MAX_NORMAL_BODY_BYTES = 16 * 1024 * 1024
 const MAX_DRIP_MS = 60_000
-const MAX_DB_LATENCY_MS = 10_000
-const MAX_QUEUE_EVENTS = 10_000_000
 
-export const invalidSpec = (field: string, detail: string) => new ApiError('invalid_spec', 400, { field, detail })
+/** Runs a shared check, answering 400 `invalid_spec` for the field it names. */
+function specCheck<T>(check: () => T): T {
+  try {
+    return check()
+  } catch (error) {
+    if (error instanceof InvalidValue) throw invalidSpec(error.field, error.detail)
+    throw error
+  }
+}
 
 type Fields = Record<string, unknown>
 
@@ -48,10 +50,7 @@ function number(value: unknown, field: string, min: number, max: number, integer
   return value
 }
 
-function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly unknown[]).includes(value)) throw invalidSpec(field, `expected one of ${allowed.join(', ')}`)
-  return value as T
-}
+const oneOf = <T extends string>(value: unknown, field: string, allowed: readonly T[]): T => specCheck(() => checkOneOf(field, value, allowed))
 
 function shapeOf(value: unknown, durationMs: number, levelMax: number, integer: boolean): BurstShape {
   const kind = object(value, 'shape', ['kind', 'level', 'from', 'to', 'levels', 'base', 'peak', 'atMs', 'forMs']).kind
@@ -108,16 +107,10 @@ function badOf(value: unknown): Partial<Record<BadKind, number>> {
   return bad
 }
 
-function knobsOf(value: unknown): BurstKnobs {
-  const k = object(value, 'knobs', ['writer', 'dbLatencyMs', 'queueMaxEvents'])
-  return {
-    ...(k.writer !== undefined ? { writer: oneOf(k.writer, 'knobs.writer', WRITER_STRATEGIES) } : {}),
-    ...(k.dbLatencyMs !== undefined ? { dbLatencyMs: number(k.dbLatencyMs, 'knobs.dbLatencyMs', 0, MAX_DB_LATENCY_MS, true) } : {}),
-    ...(k.queueMaxEvents !== undefined ? { queueMaxEvents: number(k.queueMaxEvents, 'knobs.queueMaxEvents', 1, MAX_QUEUE_EVENTS, true) } : {}),
-  }
-}
+/** Any live knob, checked exactly as PATCH /api/config checks it. */
+const knobsOf = (value: unknown): BurstKnobs => specCheck(() => checkKnobPatch(value, 'knobs.'))
 
-/** Checks an untrusted spec against the schema and the caps; throws ApiError 400 `invalid_spec` naming the field. */
+/** Checks an untrusted spec against the schema and the caps; throws 400 `invalid_spec` naming the field. */
 export function parseSpec(value: unknown, caps: BurstCaps): BurstSpec {
   const s = object(value, '', ['model', 'shape', 'durationMs', 'body', 'bad', 'dripMs', 'ack', 'knobs'])
   const model = oneOf(s.model, 'model', BURST_MODELS)

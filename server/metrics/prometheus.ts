@@ -65,16 +65,15 @@ export function createRegistry(core: MetricsCore): Registry {
   counter('sluice_events_committed_total', 'Events committed to PostgreSQL.', () => stats.eventsCommitted)
   counter('sluice_events_dead_lettered_total', 'Events the database refused as data, kept in events_dead_letter.', () => stats.deadLettered)
 
-  gauge('sluice_queue_events', 'Events waiting in the queue.', () => pipeline.queue.events)
-  gauge('sluice_queue_bytes', 'Bytes waiting in the queue.', () => pipeline.queue.bytes)
-  gauge('sluice_queue_capacity_events', 'Queue capacity in events.', () => pipeline.knobs.queueMaxEvents)
-  gauge('sluice_queue_capacity_bytes', 'Queue capacity in bytes.', () => pipeline.knobs.queueMaxBytes)
-  gauge('sluice_queue_oldest_age_seconds', 'How long the oldest queued event has waited; 0 when empty.', () => {
-    const oldestAt = pipeline.queue.oldestAt
-    return oldestAt === undefined ? 0 : (performance.now() - oldestAt) / 1000
-  })
-  gauge('sluice_inflight_requests', 'Ingest requests being read or processed.', () => pipeline.inflightRequests)
-  gauge('sluice_inflight_bytes', 'Bytes reserved by ingest requests in flight.', () => pipeline.inflightBytes)
+  const gauges = () => pipeline.gauges()
+  gauge('sluice_queue_events', 'Events waiting in the queue.', () => gauges().queue.events)
+  gauge('sluice_queue_bytes', 'Bytes waiting in the queue.', () => gauges().queue.bytes)
+  gauge('sluice_queue_capacity_events', 'Queue capacity in events.', () => gauges().queue.capacityEvents)
+  gauge('sluice_queue_capacity_bytes', 'Queue capacity in bytes.', () => gauges().queue.capacityBytes)
+  gauge('sluice_queue_oldest_age_seconds', 'How long the oldest queued event has waited; 0 when empty.', () => gauges().queue.oldestAgeMs / 1000)
+  gauge('sluice_inflight_requests', 'Ingest requests being read or processed.', () => gauges().inflight.requests)
+  gauge('sluice_inflight_bytes', 'Bytes reserved by ingest requests in flight.', () => gauges().inflight.bytes)
+  gauge('sluice_ready', '1 when /readyz says ready.', () => (gauges().notReady === null ? 1 : 0))
 
   family(registry, 'sluice_flushes_total', 'Batches written, by what made them flush.', 'counter', () => {
     const { byTrigger } = core.flushFigures()
@@ -87,7 +86,7 @@ export function createRegistry(core: MetricsCore): Registry {
   family(registry, 'sluice_writer_state', 'The writer\'s state: 1 for the current one.', 'gauge', () =>
     WRITER_STATES.map((state) => ({ labels: { state }, value: stats.writerState === state ? 1 : 0 })))
   family(registry, 'sluice_writer_strategy', 'The writer strategy in use: 1 for the current one.', 'gauge', () =>
-    WRITER_STRATEGIES.map((strategy) => ({ labels: { strategy }, value: pipeline.knobs.writer === strategy ? 1 : 0 })))
+    WRITER_STRATEGIES.map((strategy) => ({ labels: { strategy }, value: gauges().writer.strategy === strategy ? 1 : 0 })))
 
   family(registry, 'sluice_event_loop_delay_seconds', 'Event-loop delay over the last tick (quantile 1 is the max); sum and count since start.', 'summary', () => {
     const loop = core.lastLoop

@@ -101,7 +101,7 @@ export class Sampler {
     const tick = derive(total, this.#lastTotals, (a, b) => a - b)
     this.#lastTotals = total
     const perSecond = 1000 / elapsedMs
-    const oldestAt = pipeline.queue.oldestAt
+    const gauges = pipeline.gauges()
     const memory = process.memoryUsage()
     const loop = core.sampleLoop()
     const latency = core.sampleLatency()
@@ -109,20 +109,15 @@ export class Sampler {
       seq: ++this.#seq,
       time: Date.now(),
       elapsedMs,
-      lifecycle: pipeline.state,
+      lifecycle: gauges.lifecycle,
+      readiness: { ready: gauges.notReady === null, reason: gauges.notReady },
       tick,
       perSec: derive(tick, ZERO, (a) => round(a * perSecond, 2)),
       total,
-      queue: {
-        events: pipeline.queue.events,
-        bytes: pipeline.queue.bytes,
-        capacityEvents: pipeline.knobs.queueMaxEvents,
-        capacityBytes: pipeline.knobs.queueMaxBytes,
-        oldestAgeMs: oldestAt === undefined ? 0 : round(now - oldestAt, 3),
-      },
-      inflight: { requests: pipeline.inflightRequests, bytes: pipeline.inflightBytes },
+      queue: gauges.queue,
+      inflight: gauges.inflight,
       flushes: core.takeFlushes(),
-      writer: { strategy: pipeline.knobs.writer, state: pipeline.stats.writerState },
+      writer: gauges.writer,
       memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal, externalBytes: memory.external },
       eventLoop: { ...loop },
       requestLatency: { ...latency },

@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client'
 import type { Config } from '../config.ts'
-import { SseHub } from '../http/sse-hub.ts'
+import { SseHub } from './sse-hub.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
 import { AnnotationLog } from './annotations.ts'
 import { MetricsCore } from './core.ts'

@@ -7,7 +7,7 @@ import type { IngestEvent } from './event.ts'
 import type { EventQueue } from './queue.ts'
 import { backoffDelay, isTransient, type Backoff } from './retry.ts'
 import type { PipelineStats } from './stats.ts'
-import { copyBatch, insertBatch } from './writers.ts'
+import { writePath } from './writers.ts'
 
 export interface BatcherOptions {
   readonly queue: EventQueue
@@ -34,8 +34,8 @@ interface WriteOutcome {
 }
 
 /**
- * Takes events from the queue in batches and writes them with one writer at a time:
- * a batch flushes when it is full (events or bytes) or when its oldest event has
+ * Takes events from the queue in batches and writes them, up to `concurrency` batches
+ * at once: a batch flushes when it is full (events or bytes) or when its oldest event has
  * waited the flush interval. Transient database errors are retried with backoff for
  * as long as it takes, so an accepted event is never dropped; the queue fills meanwhile
  * and admission refuses new work.
@@ -222,7 +222,7 @@ export class Batcher {
    * halves until the bad event is alone; that one goes to events_dead_letter.
    */
   async #write(events: readonly IngestEvent[]): Promise<WriteOutcome> {
-    const write = this.#knobs.writer === 'batch' ? insertBatch : copyBatch
+    const { write } = writePath(this.#knobs.writer)
     for (let retries = 0; ; ) {
       try {
         await write(this.#sql, events, this.#knobs.dbLatencyMs)
@@ -252,7 +252,13 @@ export class Batcher {
         this.#log(`an event the database refused went to events_dead_letter: ${detail}`)
         return 1
       } catch (deadLetterError) {
-        if (!isTransient(deadLetterError)) throw deadLetterError
+        if (!isTransient(deadLetterError)) {
+          // Nowhere left to put it. Said loudly, and the writer goes on: a throw here would
+          // end in a promise nobody awaits and take the process down without a word.
+          this.#stats.dbErrors++
+          this.#log(`LOST an event the database refused (${detail}); events_dead_letter refused it too: ${(deadLetterError as Error).message}; raw: ${event.raw.slice(0, 200)}`)
+          return 0
+        }
         await this.#retryAfter(deadLetterError, retries++)
       }
     }

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer'
-import { IngestError, invalidEvent, payloadTooLarge, unsupportedMediaType } from '../errors.ts'
+import { SluiceError, invalidEvent, payloadTooLarge, unsupportedMediaType } from '../errors.ts'
 import { toEvent, type EventLimits, type IngestEvent } from './event.ts'
 
 export type BodyFormat = 'json' | 'ndjson'
@@ -98,7 +98,7 @@ export class NdjsonParser {
     try {
       this.#events.push(toEvent(value, text, index, this.#limits))
     } catch (error) {
-      if (error instanceof IngestError && typeof error.body.detail === 'string') error.body.detail = `line ${line}: ${error.body.detail}`
+      if (error instanceof SluiceError && typeof error.body.detail === 'string') error.body.detail = `line ${line}: ${error.body.detail}`
       throw error
     }
   }

@@ -1,16 +1,19 @@
 import type { LiveConfig } from '../../shared/config.ts'
+import { checkKnobPatch, InvalidValue } from '../../shared/knobs.ts'
 import type { Lifecycle } from '../../shared/metrics.ts'
+import type { RejectReason, WriterState, WriterStrategy } from '../../shared/ingest.ts'
 import type { Config } from '../config.ts'
 import type { Sql } from '../db/client.ts'
-import { invalidEvent, overloaded, queueFull, unavailable } from '../errors.ts'
+import { invalidConfig, invalidEvent, overloaded, queueFull, unavailable, type SluiceError } from '../errors.ts'
 import { Batcher, type DrainReport } from './batcher.ts'
 import type { IngestEvent } from './event.ts'
 import { EventQueue, type Ticket } from './queue.ts'
 import { isTransient } from './retry.ts'
 import { PipelineStats } from './stats.ts'
-import { insertBatch } from './writers.ts'
+import { writePath } from './writers.ts'
 
 export type { Lifecycle } from '../../shared/metrics.ts'
+export type { DrainReport } from './batcher.ts'
 
 export function liveConfigFrom(config: Config): LiveConfig {
   return {
@@ -24,6 +27,7 @@ export function liveConfigFrom(config: Config): LiveConfig {
     maxBodyBytes: config.maxBodyBytes,
     writer: config.writer,
     ack: 'queued',
+    admission: config.admission,
     dbLatencyMs: 0,
   }
 }
@@ -33,48 +37,113 @@ export interface Admission {
   release(): void
 }
 
+/** Everything the pipeline shows of itself at one moment: what metrics, /metrics and /readyz read. */
+export interface PipelineGauges {
+  readonly lifecycle: Lifecycle
+  /** Why /readyz says not ready; null when ready. */
+  readonly notReady: string | null
+  readonly queue: { events: number; bytes: number; capacityEvents: number; capacityBytes: number; oldestAgeMs: number }
+  readonly inflight: { requests: number; bytes: number }
+  readonly writer: { strategy: WriterStrategy; state: WriterState }
+  readonly databaseDown: boolean
+}
+
+/** A change of live knobs: which moved, and who moved them ("api", "burst <name>"). */
+export interface KnobsChange {
+  readonly changed: Array<keyof LiveConfig>
+  readonly by: string
+}
+
 /**
  * Admission, queue and batcher behind one small surface: what the ingest route,
- * readiness, metrics and shutdown need, and nothing of HTTP.
+ * readiness, metrics, bursts and shutdown need, and nothing of HTTP. Its counters are
+ * readable (`stats`); everything else changes only through these methods.
  */
 export class Pipeline {
-  readonly stats = new PipelineStats()
-  readonly knobs: LiveConfig
-  readonly queue: EventQueue
-  readonly batcher: Batcher
-  readonly sql: Sql
-  state: Lifecycle = 'starting'
-  inflightRequests = 0
-  inflightBytes = 0
+  readonly #stats = new PipelineStats()
+  readonly #knobs: LiveConfig
+  readonly #queue: EventQueue
+  readonly #batcher: Batcher
+  readonly #sql: Sql
+  readonly #log: (line: string) => void
+  readonly #knobListeners = new Set<(change: KnobsChange) => void>()
+  #state: Lifecycle = 'starting'
+  #inflightRequests = 0
+  #inflightBytes = 0
   readonly #highWatermark: number
   /** Moving average of events per accepted request, for admission's estimate. */
   #eventsPerRequest = 1
 
   constructor(config: Config, sql: Sql, log: (line: string) => void) {
-    this.sql = sql
-    this.knobs = liveConfigFrom(config)
+    this.#sql = sql
+    this.#log = log
+    this.#knobs = liveConfigFrom(config)
     this.#highWatermark = config.queueHighWatermark
-    const knobs = this.knobs
-    // The queue reads its capacity from the live knobs, so PATCH /api/config resizes it at once.
-    this.queue = new EventQueue({
+    const knobs = this.#knobs
+    // The queue reads its capacity from the live knobs, so a knob change resizes it at once.
+    this.#queue = new EventQueue({
       get maxEvents() { return knobs.queueMaxEvents },
       get maxBytes() { return knobs.queueMaxBytes },
     })
-    this.batcher = new Batcher({ queue: this.queue, sql, stats: this.stats, knobs, concurrency: config.writerConcurrency, log })
+    this.#batcher = new Batcher({ queue: this.#queue, sql, stats: this.#stats, knobs, concurrency: config.writerConcurrency, log })
+  }
+
+  /** Counters since start (read-only: the pipeline is their only writer). */
+  get stats(): Readonly<PipelineStats> {
+    return this.#stats
+  }
+
+  get knobs(): Readonly<LiveConfig> {
+    return this.#knobs
+  }
+
+  get lifecycle(): Lifecycle {
+    return this.#state
+  }
+
+  /** Ingest requests being read or processed right now. */
+  get inflightRequests(): number {
+    return this.#inflightRequests
   }
 
   start(): void {
-    this.batcher.start()
-    this.state = 'serving'
+    this.#batcher.start()
+    this.#state = 'serving'
   }
 
-  /** Why the server is not ready, or undefined when it is. */
-  notReadyBecause(): string | undefined {
-    if (this.state !== 'serving') return this.state
-    if (this.batcher.databaseDown) return 'database unreachable'
-    const fill = Math.max(this.queue.events / this.knobs.queueMaxEvents, this.queue.bytes / this.knobs.queueMaxBytes)
-    if (fill > this.#highWatermark) return `queue ${Math.round(fill * 100)}% full`
-    return undefined
+  /**
+   * The one way to turn knobs: checks the whole patch (400 `invalid_config` naming the
+   * field, nothing applied), applies it, wakes the batcher so it re-reads them now, logs
+   * and tells the listeners what changed and who changed it. Returns the changed keys.
+   */
+  setKnobs(patch: unknown, by: string): Array<keyof LiveConfig> {
+    let checked: Partial<LiveConfig>
+    try {
+      checked = checkKnobPatch(patch)
+    } catch (error) {
+      if (error instanceof InvalidValue) throw invalidConfig(error.field, error.detail)
+      throw error
+    }
+    const knobs = this.#knobs
+    const changed = (Object.keys(checked) as Array<keyof LiveConfig>).filter((key) => checked[key] !== knobs[key])
+    if (changed.length === 0) return changed
+    this.#log(`config (${by}): ${changed.map((key) => `${key} ${knobs[key]} -> ${checked[key]}`).join(', ')}`)
+    Object.assign(knobs, checked)
+    this.#batcher.nudge()
+    for (const listener of this.#knobListeners) {
+      try {
+        listener({ changed, by })
+      } catch (error) {
+        this.#log(`knob listener failed: ${(error as Error).message}`)
+      }
+    }
+    return changed
+  }
+
+  /** Calls `listener` after every knob change; returns the unsubscribe. */
+  onKnobsChanged(listener: (change: KnobsChange) => void): () => void {
+    this.#knobListeners.add(listener)
+    return () => this.#knobListeners.delete(listener)
   }
 
   /**
@@ -83,23 +152,23 @@ export class Pipeline {
    * `reserveBytes` is what the body may take (its Content-Length, or the body limit).
    */
   admit(reserveBytes: number): Admission {
-    if (this.state !== 'serving') throw unavailable(this.state === 'starting' ? 'starting' : 'shutting down')
-    const knobs = this.knobs
-    if (this.inflightRequests >= knobs.maxInflight) throw overloaded(`${this.inflightRequests} requests in flight (cap ${knobs.maxInflight})`)
-    if (this.inflightBytes + reserveBytes > knobs.maxInflightBytes) throw overloaded(`${this.inflightBytes} bytes in flight (cap ${knobs.maxInflightBytes})`)
+    if (this.#state !== 'serving') throw unavailable(this.#state === 'starting' ? 'starting' : 'shutting down')
+    const knobs = this.#knobs
+    if (this.#inflightRequests >= knobs.maxInflight) throw overloaded(`${this.#inflightRequests} requests in flight (cap ${knobs.maxInflight})`)
+    if (this.#inflightBytes + reserveBytes > knobs.maxInflightBytes) throw overloaded(`${this.#inflightBytes} bytes in flight (cap ${knobs.maxInflightBytes})`)
     // Requests already being read will want queue room too: refusing now, before the body
     // is read and parsed, is what keeps 429s fast when the queue is at its edge.
-    const expected = Math.max(1, Math.ceil(this.inflightRequests * this.#eventsPerRequest))
-    if (knobs.writer !== 'direct' && !this.queue.fits(expected, 1)) throw this.#queueRefusal()
-    this.inflightRequests++
-    this.inflightBytes += reserveBytes
+    const expected = Math.max(1, Math.ceil(this.#inflightRequests * this.#eventsPerRequest))
+    if (writePath(knobs.writer).queued && !this.#queue.fits(expected, 1)) throw this.#queueRefusal()
+    this.#inflightRequests++
+    this.#inflightBytes += reserveBytes
     let released = false
     return {
       release: () => {
         if (released) return
         released = true
-        this.inflightRequests--
-        this.inflightBytes -= reserveBytes
+        this.#inflightRequests--
+        this.#inflightBytes -= reserveBytes
       },
     }
   }
@@ -109,52 +178,102 @@ export class Pipeline {
    * committed when `waitCommit` (or with the `direct` writer, which has no queue).
    */
   async accept(events: IngestEvent[], bytes: number, waitCommit: boolean): Promise<{ committed: boolean }> {
-    if (this.state !== 'serving' && this.state !== 'draining') throw unavailable('shutting down')
-    if (this.knobs.writer === 'direct') {
-      await this.#writeDirect(events)
+    if (this.#state !== 'serving' && this.#state !== 'draining') throw unavailable('shutting down')
+    const path = writePath(this.#knobs.writer)
+    if (!path.queued) {
+      await this.#writeDirect(events, path.write)
       this.#accepted(events.length, bytes)
-      this.stats.eventsCommitted += events.length
+      this.#stats.eventsCommitted += events.length
       return { committed: true }
     }
     // A request still being read when the drain finished must not get a 202 for events
     // that nothing will write.
-    if (this.batcher.stopped) throw unavailable('shutting down')
+    if (this.#batcher.stopped) throw unavailable('shutting down')
     let ticket: Ticket | undefined
     const committed = waitCommit
       ? new Promise<void>((resolve, reject) => {
           ticket = { remaining: events.length, resolve, reject }
         })
       : undefined
-    if (!this.queue.tryEnqueue(events, bytes, ticket)) throw this.#queueRefusal()
+    if (!this.#queue.tryEnqueue(events, bytes, ticket)) throw this.#queueRefusal()
     this.#accepted(events.length, bytes)
     await committed
     return { committed: waitCommit }
   }
 
+  /** Counts an answered ingest request by status. */
+  answered(status: number): void {
+    this.#stats.countStatus(status)
+  }
+
+  /** Counts a refused ingest request: its reason and its status (none when the client left). */
+  refused(error: SluiceError | 'client_aborted'): void {
+    if (error === 'client_aborted') return this.#stats.reject('client_aborted')
+    if (error.reason) this.#stats.reject(error.reason as RejectReason)
+    this.#stats.countStatus(error.status)
+  }
+
+  /** Seconds a refused client should wait: longer while the database is down. */
+  retryAfterSeconds(): number {
+    return this.#batcher.databaseDown ? 5 : 1
+  }
+
+  gauges(): PipelineGauges {
+    const queue = this.#queue
+    const oldestAt = queue.oldestAt
+    return {
+      lifecycle: this.#state,
+      notReady: this.#notReadyBecause() ?? null,
+      queue: {
+        events: queue.events,
+        bytes: queue.bytes,
+        capacityEvents: this.#knobs.queueMaxEvents,
+        capacityBytes: this.#knobs.queueMaxBytes,
+        oldestAgeMs: oldestAt === undefined ? 0 : Math.round((performance.now() - oldestAt) * 1000) / 1000,
+      },
+      inflight: { requests: this.#inflightRequests, bytes: this.#inflightBytes },
+      writer: { strategy: this.#knobs.writer, state: this.#stats.writerState },
+      databaseDown: this.#batcher.databaseDown,
+    }
+  }
+
+  /** Refuses new requests from now on; those already admitted may finish. */
+  beginDrain(): void {
+    if (this.#state === 'serving' || this.#state === 'starting') this.#state = 'draining'
+  }
+
   /** Stops taking requests and writes out the queue, within `timeoutMs`. */
   async drain(timeoutMs: number): Promise<DrainReport> {
-    this.state = 'draining'
-    const report = await this.batcher.drain(timeoutMs)
-    this.state = 'stopped'
+    this.beginDrain()
+    const report = await this.#batcher.drain(timeoutMs)
+    this.#state = 'stopped'
     return report
   }
 
+  #notReadyBecause(): string | undefined {
+    if (this.#state !== 'serving') return this.#state
+    if (this.#batcher.databaseDown) return 'database unreachable'
+    const fill = Math.max(this.#queue.events / this.#knobs.queueMaxEvents, this.#queue.bytes / this.#knobs.queueMaxBytes)
+    if (fill > this.#highWatermark) return `queue ${Math.round(fill * 100)}% full`
+    return undefined
+  }
+
   #accepted(events: number, bytes: number): void {
-    this.stats.requestsAccepted++
-    this.stats.eventsAccepted += events
+    this.#stats.requestsAccepted++
+    this.#stats.eventsAccepted += events
     this.#eventsPerRequest += (events - this.#eventsPerRequest) * EVENTS_PER_REQUEST_WEIGHT
-    this.stats.bytesAccepted += bytes
+    this.#stats.bytesAccepted += bytes
   }
 
   #queueRefusal() {
-    return this.batcher.databaseDown ? unavailable('database unreachable and queue full') : queueFull()
+    return this.#batcher.databaseDown ? unavailable('database unreachable and queue full') : queueFull()
   }
 
-  async #writeDirect(events: IngestEvent[]): Promise<void> {
+  async #writeDirect(events: IngestEvent[], write: ReturnType<typeof writePath>['write']): Promise<void> {
     try {
-      await insertBatch(this.sql, events, this.knobs.dbLatencyMs)
+      await write(this.#sql, events, this.#knobs.dbLatencyMs)
     } catch (error) {
-      this.stats.dbErrors++
+      this.#stats.dbErrors++
       if (!isTransient(error)) throw invalidEvent(0, `the database refused the events: ${(error as Error).message}`)
       throw unavailable(`database write failed: ${(error as Error).message}`)
     }

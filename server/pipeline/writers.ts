@@ -1,4 +1,5 @@
 import { finished } from 'node:stream/promises'
+import type { WriterStrategy } from '../../shared/ingest.ts'
 import type { Sql } from '../db/client.ts'
 import type { IngestEvent } from './event.ts'
 
@@ -85,3 +86,16 @@ export const copyBatch: WriteBatch = async (sql, events, latencyMs) => {
     await insertBatch(sql, events, 0)
   }
 }
+
+/**
+ * What each writer strategy means, decided here only: whether requests go through the
+ * queue, and how a batch is written. `direct` has no queue; events queued before a
+ * switch to it are written the way it writes, by INSERT.
+ */
+const WRITE_PATHS: Record<WriterStrategy, { readonly queued: boolean; readonly write: WriteBatch }> = {
+  copy: { queued: true, write: copyBatch },
+  batch: { queued: true, write: insertBatch },
+  direct: { queued: false, write: insertBatch },
+}
+
+export const writePath = (strategy: WriterStrategy) => WRITE_PATHS[strategy]

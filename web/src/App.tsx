@@ -44,8 +44,8 @@ export function App() {
   const onStop = useCallback((id: string) => void stop(id), [stop])
   const onKnob = useCallback((change: Partial<LiveConfig>) => void patch(change), [patch])
 
-  const watermark = config?.fixed.queueHighWatermark ?? 0.8
-  const notReady = figures && figures.queueFill > watermark ? `queue ${Math.round(figures.queueFill * 100)}% full` : figures?.writerState === 'retrying' ? 'database writes retrying' : null
+  // The badge says only "serving / draining" itself; the server's own reason covers the rest.
+  const notReady = figures?.lifecycle === 'serving' ? figures.notReady : null
 
   return (
     <div className="app" data-theme={theme}>

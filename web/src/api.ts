@@ -1,4 +1,5 @@
 /** The dashboard's only door to the control API: JSON in, JSON out, errors with a code. */
+import type { ErrorBody } from '../../shared/errors.ts'
 
 export class ApiError extends Error {
   constructor(
@@ -20,7 +21,7 @@ async function parse<T>(response: Response): Promise<T> {
     // Not JSON (a proxy's error page, say): the status says enough.
   }
   if (!response.ok) {
-    const error = (body ?? {}) as { error?: string; detail?: string; field?: string }
+    const error = (body ?? {}) as Partial<ErrorBody>
     const detail = [error.field, error.detail].filter(Boolean).join(': ')
     throw new ApiError(response.status, error.error ?? `http_${response.status}`, detail || text.slice(0, 200))
   }

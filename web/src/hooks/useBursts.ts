@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
 import type { BurstPreset, BurstSpec, BurstSummary } from '../../../shared/bursts.ts'
+import type { BurstList, BurstStarted, PresetsResponse } from '../../../shared/api.ts'
 import { PRESETS } from '../../../shared/presets.ts'
 import { errorText, getJson, sendJson } from '../api.ts'
 
@@ -11,16 +12,6 @@ export interface Bursts {
   readonly start: (what: { preset: string } | { spec: BurstSpec }) => Promise<string | null>
   readonly stop: (id: string) => Promise<void>
   readonly refresh: () => void
-}
-
-/** Accepts a bare array or an object wrapping one, so the list survives a change of envelope. */
-function listOf<T>(body: unknown, ...keys: string[]): T[] {
-  if (Array.isArray(body)) return body as T[]
-  for (const key of keys) {
-    const value = (body as Record<string, unknown> | null)?.[key]
-    if (Array.isArray(value)) return value as T[]
-  }
-  return []
 }
 
 /**
@@ -36,11 +27,8 @@ export function useBursts(changes: string): Bursts {
 
   useEffect(() => {
     const abort = new AbortController()
-    getJson<unknown>('/api/presets', abort.signal)
-      .then((body) => {
-        const list = listOf<BurstPreset>(body, 'presets')
-        if (list.length) setPresets(list)
-      })
+    getJson<PresetsResponse>('/api/presets', abort.signal)
+      .then((body) => setPresets(body.presets))
       .catch(() => {
         // The built-in table stays; the burst routes will say what is wrong when used.
       })
@@ -49,8 +37,8 @@ export function useBursts(changes: string): Bursts {
 
   useEffect(() => {
     const abort = new AbortController()
-    getJson<unknown>('/api/bursts', abort.signal)
-      .then((body) => setRuns(listOf<BurstSummary>(body, 'runs', 'bursts')))
+    getJson<BurstList>('/api/bursts', abort.signal)
+      .then((body) => setRuns(body.bursts))
       .catch((e) => {
         if (!abort.signal.aborted) setError(`run history: ${errorText(e)}`)
       })
@@ -59,7 +47,7 @@ export function useBursts(changes: string): Bursts {
 
   const start = useCallback(async (what: { preset: string } | { spec: BurstSpec }) => {
     try {
-      const started = await sendJson<{ id: string }>('POST', '/api/bursts', what)
+      const started = await sendJson<BurstStarted>('POST', '/api/bursts', what)
       setError(null)
       setRefreshes((n) => n + 1)
       return started.id

@@ -10,6 +10,8 @@ const AVERAGE_MS = 1_000
 export interface Figures {
   time: number
   lifecycle: Lifecycle
+  /** Why /readyz says not ready, as the server decided it; null when ready. */
+  notReady: string | null
   writer: WriterStrategy
   writerState: WriterState
   eventsPerSec: number
@@ -74,6 +76,7 @@ export function currentFigures(snapshots: Ring<MetricsSnapshot>): Figures | null
   return {
     time: latest.time,
     lifecycle: latest.lifecycle,
+    notReady: latest.readiness.reason,
     writer: latest.writer.strategy,
     writerState: latest.writer.state,
     eventsPerSec: events * perSec,

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http'
 import type { Hello, SseData, SseEventName } from '../../shared/sse.ts'
-import type { SseFigures } from '../metrics/core.ts'
+import type { SseFigures } from './core.ts'
 
 export const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',

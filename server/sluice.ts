@@ -7,6 +7,7 @@ import { createSql, type Sql } from './db/client.ts'
 import { startEmbedded, type EmbeddedDatabase } from './db/embedded.ts'
 import { migrate } from './db/schema.ts'
 import { createApp } from './http/app.ts'
+import { gatedServer, shedFirst } from './http/shed.ts'
 import { effectiveConfig } from './http/config-api.ts'
 import { BurstManager } from './load/manager.ts'
 import { createTelemetry, type Telemetry } from './metrics/telemetry.ts'
@@ -76,7 +77,8 @@ export async function startSluice(config: Config, log: Log = () => {}): Promise<
     // Every knob change, by the API or by a burst, reaches the dashboard the same way.
     pipeline.onKnobsChanged(({ changed, by }) => live.hub.publish('config', { config: effectiveConfig(config, pipeline.knobs), changed, by }))
     const app = createApp({ config, pipeline, log, bursts, telemetry: live })
-    const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server
+    const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, createServer: gatedServer(shedFirst(pipeline, live.metrics)) }) as Server
+    live.metrics.trackConnections(server)
     const address = await listen(server, config)
     pipeline.start()
     live.start()

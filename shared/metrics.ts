@@ -3,6 +3,7 @@
  * event and the items of `hello.history`. Units are in the names: Ms milliseconds,
  * Bytes bytes, PerSec per second; counts are plain numbers.
  */
+import type { AdmissionMode } from './config.ts'
 import type { FlushTrigger, RejectReason, WriterState, WriterStrategy } from './ingest.ts'
 
 /** What the ingest pipeline did: over one tick, per second over that tick, or since start. */
@@ -37,6 +38,33 @@ export interface FlushSample {
 
 export type Lifecycle = 'starting' | 'serving' | 'draining' | 'stopped'
 
+/** The admission controller's state: what it measures, what it steers to, what it refuses. */
+export interface AdmissionGauges {
+  mode: AdmissionMode
+  /** Refusing any new ingest requests on CPU now. */
+  shedding: boolean
+  /** Fraction of new ingest requests refused (0..1). */
+  shedFraction: number
+  /** The event-loop delay it steers by, over its last 50 ms window. */
+  delayMs: number
+  /** What it steers to: adaptive's learned target, or static's fixed limit. */
+  targetMs: number
+  /** Event-loop utilisation over the last window (0..1). */
+  utilization: number
+  /** Refusals close their connection too (shedding at the connection level). */
+  closing: boolean
+}
+
+/** Which resource ran out, computed on the server so every view says the same. */
+export const BOTTLENECKS = ['none', 'cpu', 'database', 'queue', 'inflight', 'clients'] as const
+export type Bottleneck = (typeof BOTTLENECKS)[number]
+
+export interface Diagnosis {
+  bottleneck: Bottleneck
+  /** One sentence a person can act on, with the figures that back it. */
+  detail: string
+}
+
 export interface MetricsSnapshot {
   /** Tick sequence number, also the SSE event id: consecutive ticks differ by 1. */
   seq: number
@@ -66,6 +94,10 @@ export interface MetricsSnapshot {
     /** Bytes reserved by requests being read (Content-Length, or the body limit). */
     bytes: number
   }
+  /** Open client connections, read or not: load the server has not even parsed yet shows here first. */
+  connections: { open: number }
+  admission: AdmissionGauges
+  diagnosis: Diagnosis
   /** Every flush that finished during the tick, oldest first. */
   flushes: FlushSample[]
   writer: { strategy: WriterStrategy; state: WriterState }

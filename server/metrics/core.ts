@@ -1,3 +1,5 @@
+import type { Server } from 'node:http'
+import type { Socket } from 'node:net'
 import { createHistogram, performance, type EventLoopUtilization } from 'node:perf_hooks'
 import { FLUSH_TRIGGERS, type FlushTrigger } from '../../shared/ingest.ts'
 import type { FlushSample, IngestCounts } from '../../shared/metrics.ts'
@@ -5,19 +7,6 @@ import type { Pipeline } from '../pipeline/pipeline.ts'
 import type { PipelineStats } from '../pipeline/stats.ts'
 import { BucketHistogram } from './histogram.ts'
 
-/**
- * The event-loop probe's interval: each firing records how much later than this it
- * came. 2 ms gives ~125 samples per 250 ms tick, enough for a p99 (prom-client's 10 ms
- * gives 25); timers have 1 ms granularity, so finer buys nothing. Measured idle here:
- * about 3% of one core, against 1.3% for perf_hooks.monitorEventLoopDelay at 2 ms.
- *
- * Why not monitorEventLoopDelay: its reset() also forgets when it last fired, so the
- * interval in progress at each reset is never recorded. A per-tick reset therefore hid
- * any stall that shared an interval with the tick (a test blocking the loop right after
- * a tick saw 2 ms, not 100), including the tick's own work. This probe keeps its own
- * last firing time, so a stall is counted in the tick in which it ends.
- */
-export const LOOP_RESOLUTION_MS = 2
 
 const FLUSH_EVENT_BOUNDS = [1, 10, 50, 100, 500, 1_000, 2_500, 5_000, 10_000, 50_000, 100_000]
 const FLUSH_SECONDS_BOUNDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
@@ -69,11 +58,12 @@ export class MetricsCore {
   loopDelayCount = 0
   requestSecondsSum = 0
   requestCount = 0
+  /** Client connections open now, counted by `trackConnections`. */
+  openConnections = 0
 
   readonly #latencyMicros = createHistogram()
   readonly #loopDelayMicros = createHistogram()
-  #loopLastAt = performance.now()
-  readonly #loopProbe: NodeJS.Timeout
+  readonly #stopLoopProbe: () => void
   #elu: EventLoopUtilization = performance.eventLoopUtilization()
   readonly #flushEvents = new BucketHistogram(FLUSH_EVENT_BOUNDS)
   readonly #flushSeconds = new BucketHistogram(FLUSH_SECONDS_BOUNDS)
@@ -85,8 +75,7 @@ export class MetricsCore {
     this.pipeline = pipeline
     this.stats = pipeline.stats
     this.sse = sse
-    this.#loopProbe = setInterval(() => this.#probeLoop(), LOOP_RESOLUTION_MS)
-    this.#loopProbe.unref()
+    this.#stopLoopProbe = pipeline.loop.subscribe((delayMs) => this.#recordLoopDelay(delayMs))
   }
 
   /** Server-side time of one ingest request. Hot path: two additions and a native record. */
@@ -95,6 +84,14 @@ export class MetricsCore {
     this.#latencyMicros.record(ms >= 0.001 ? Math.round(ms * 1000) : 1)
     this.requestSecondsSum += ms / 1000
     this.requestCount++
+  }
+
+  /** Counts `server`'s open connections, whether or not a request on them was read. */
+  trackConnections(server: Server): void {
+    server.on('connection', (socket: Socket) => {
+      this.openConnections++
+      socket.once('close', () => this.openConnections--)
+    })
   }
 
   /** Counters since start. Flush counts include every flush recorded so far. */
@@ -151,15 +148,12 @@ export class MetricsCore {
     return this.lastLatency
   }
 
-  /** Stops the event-loop probe. */
+  /** Stops listening to the event-loop probe. */
   close(): void {
-    clearInterval(this.#loopProbe)
+    this.#stopLoopProbe()
   }
 
-  #probeLoop(): void {
-    const now = performance.now()
-    const delayMs = Math.max(0, now - this.#loopLastAt - LOOP_RESOLUTION_MS)
-    this.#loopLastAt = now
+  #recordLoopDelay(delayMs: number): void {
     // The native histogram takes integers >= 1: record microseconds.
     this.#loopDelayMicros.record(Math.max(1, Math.round(delayMs * 1000)))
     this.loopDelaySumSeconds += delayMs / 1000

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks'
 import { FLUSH_TRIGGERS, REJECT_REASONS, type FlushTrigger, type RejectReason } from '../../shared/ingest.ts'
 import type { IngestCounts, MetricsSnapshot } from '../../shared/metrics.ts'
 import type { MetricsCore } from './core.ts'
+import { diagnose } from './diagnosis.ts'
 
 export interface SamplerOptions {
   readonly core: MetricsCore
@@ -105,7 +106,7 @@ export class Sampler {
     const memory = process.memoryUsage()
     const loop = core.sampleLoop()
     const latency = core.sampleLatency()
-    const snapshot: MetricsSnapshot = {
+    const measured: Omit<MetricsSnapshot, 'diagnosis'> = {
       seq: ++this.#seq,
       time: Date.now(),
       elapsedMs,
@@ -116,6 +117,8 @@ export class Sampler {
       total,
       queue: gauges.queue,
       inflight: gauges.inflight,
+      connections: { open: core.openConnections },
+      admission: gauges.admission,
       flushes: core.takeFlushes(),
       writer: gauges.writer,
       memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal, externalBytes: memory.external },
@@ -123,6 +126,7 @@ export class Sampler {
       requestLatency: { ...latency },
       sse: { clients: core.sse.clients, bufferedBytes: core.sse.bufferedBytes, droppedTotal: core.sse.droppedTotal },
     }
+    const snapshot: MetricsSnapshot = { ...measured, diagnosis: diagnose(measured) }
     this.latest = snapshot
     this.#options.publish(snapshot, JSON.stringify(snapshot))
     return snapshot

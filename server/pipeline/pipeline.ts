@@ -1,13 +1,15 @@
 import type { LiveConfig } from '../../shared/config.ts'
 import { checkKnobPatch, InvalidValue } from '../../shared/knobs.ts'
-import type { Lifecycle } from '../../shared/metrics.ts'
+import type { AdmissionGauges, Lifecycle } from '../../shared/metrics.ts'
 import type { RejectReason, WriterState, WriterStrategy } from '../../shared/ingest.ts'
 import type { Config } from '../config.ts'
 import type { Sql } from '../db/client.ts'
 import { invalidConfig, invalidEvent, overloaded, queueFull, unavailable, type SluiceError } from '../errors.ts'
+import { AdmissionController } from './admission.ts'
 import { Batcher, type DrainReport } from './batcher.ts'
 import type { IngestEvent } from './event.ts'
 import { EventQueue, type Ticket } from './queue.ts'
+import { LoopProbe } from './loop-probe.ts'
 import { isTransient } from './retry.ts'
 import { PipelineStats } from './stats.ts'
 import { writePath } from './writers.ts'
@@ -46,6 +48,7 @@ export interface PipelineGauges {
   readonly inflight: { requests: number; bytes: number }
   readonly writer: { strategy: WriterStrategy; state: WriterState }
   readonly databaseDown: boolean
+  readonly admission: AdmissionGauges
 }
 
 /** A change of live knobs: which moved, and who moved them ("api", "burst <name>"). */
@@ -67,6 +70,9 @@ export class Pipeline {
   readonly #sql: Sql
   readonly #log: (line: string) => void
   readonly #knobListeners = new Set<(change: KnobsChange) => void>()
+  readonly #loop = new LoopProbe()
+  readonly #admission: AdmissionController
+  readonly #stopProbe: () => void
   #state: Lifecycle = 'starting'
   #inflightRequests = 0
   #inflightBytes = 0
@@ -86,6 +92,14 @@ export class Pipeline {
       get maxBytes() { return knobs.queueMaxBytes },
     })
     this.#batcher = new Batcher({ queue: this.#queue, sql, stats: this.#stats, knobs, concurrency: config.writerConcurrency, log })
+    this.#admission = new AdmissionController(knobs.admission)
+    const admission = this.#admission
+    this.#stopProbe = this.#loop.subscribe((delayMs) => admission.observe(delayMs))
+  }
+
+  /** The process's event-loop probe: admission steers by it, the metrics chart it. */
+  get loop(): LoopProbe {
+    return this.#loop
   }
 
   /** Counters since start (read-only: the pipeline is their only writer). */
@@ -129,6 +143,7 @@ export class Pipeline {
     if (changed.length === 0) return changed
     this.#log(`config (${by}): ${changed.map((key) => `${key} ${knobs[key]} -> ${checked[key]}`).join(', ')}`)
     Object.assign(knobs, checked)
+    this.#admission.mode = knobs.admission
     this.#batcher.nudge()
     for (const listener of this.#knobListeners) {
       try {
@@ -144,6 +159,20 @@ export class Pipeline {
   onKnobsChanged(listener: (change: KnobsChange) => void): () => void {
     this.#knobListeners.add(listener)
     return () => this.#knobListeners.delete(listener)
+  }
+
+  /**
+   * Admission on CPU, decided before the request is routed or a byte of its body read:
+   * the refusal to send (429 `overloaded`, reason `cpu`), or undefined to go on.
+   */
+  cpuRefusal(): SluiceError | undefined {
+    if (this.#state !== 'serving' || !this.#admission.refuse()) return undefined
+    return this.#admission.refusal()
+  }
+
+  /** Refusals on CPU should close their connection too: refusing alone is not enough. */
+  get shedsConnections(): boolean {
+    return this.#admission.closing
   }
 
   /**
@@ -234,6 +263,7 @@ export class Pipeline {
       inflight: { requests: this.#inflightRequests, bytes: this.#inflightBytes },
       writer: { strategy: this.#knobs.writer, state: this.#stats.writerState },
       databaseDown: this.#batcher.databaseDown,
+      admission: this.#admission.gauges(),
     }
   }
 
@@ -247,6 +277,7 @@ export class Pipeline {
     this.beginDrain()
     const report = await this.#batcher.drain(timeoutMs)
     this.#state = 'stopped'
+    this.#stopProbe()
     return report
   }
 

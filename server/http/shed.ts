@@ -1,0 +1,42 @@
+import { createServer, type IncomingMessage, type RequestListener, type ServerOptions, type ServerResponse } from 'node:http'
+import type { SluiceError } from '../errors.ts'
+import type { MetricsCore } from '../metrics/core.ts'
+import type { Pipeline } from '../pipeline/pipeline.ts'
+import { INGEST_PATH } from './errors.ts'
+
+const isIngest = (req: IncomingMessage) =>
+  req.method === 'POST' && (req.url === INGEST_PATH || (req.url !== undefined && req.url.startsWith(`${INGEST_PATH}?`)))
+
+/**
+ * Admission on CPU at the door: the decision comes before Hono builds a Request, routes
+ * it or reads a byte of the body, and the answer is serialised once per controller
+ * window, so a refusal costs a header parse and one write. When even that is too much
+ * (the controller refuses nearly everything), the refusal also says `Connection: close`:
+ * the client must reconnect before it can send again, which slows the flood at its source.
+ */
+export function shedFirst(pipeline: Pipeline, metrics: Pick<MetricsCore, 'observeRequest'>): (listener: RequestListener) => RequestListener {
+  let last: { error: SluiceError; body: Buffer } | undefined
+  return (listener) =>
+    function gate(req: IncomingMessage, res: ServerResponse): void {
+      if (!isIngest(req)) return void listener(req, res)
+      const started = performance.now()
+      const error = pipeline.cpuRefusal()
+      if (!error) return void listener(req, res)
+      pipeline.refused(error)
+      if (last?.error !== error) last = { error, body: Buffer.from(JSON.stringify(error)) }
+      const headers: Record<string, string | number> = {
+        'content-type': 'application/json',
+        'content-length': last.body.length,
+        'retry-after': pipeline.retryAfterSeconds(),
+      }
+      if (pipeline.shedsConnections) headers.connection = 'close'
+      res.writeHead(error.status, headers)
+      res.end(last.body)
+      metrics.observeRequest(performance.now() - started)
+    }
+}
+
+/** A `createServer` for @hono/node-server whose listener is gated by `gate`. */
+export function gatedServer(gate: (listener: RequestListener) => RequestListener): typeof createServer {
+  return ((options: ServerOptions, listener: RequestListener) => createServer(options, gate(listener))) as typeof createServer
+}

@@ -1,0 +1,176 @@
+import { performance, type EventLoopUtilization } from 'node:perf_hooks'
+import type { AdmissionMode } from '../../shared/config.ts'
+import type { AdmissionGauges } from '../../shared/metrics.ts'
+import { overloaded, type SluiceError } from '../errors.ts'
+
+/**
+ * How often the controller looks at the delay and moves its refusal fraction. Short
+ * enough to catch a ramp within a few hundred ms, long enough to hold several probe
+ * samples at normal load.
+ */
+export const UPDATE_MS = 50
+/**
+ * Adaptive target floor: 5 ms of queueing delay, CoDel's target. A request that waits
+ * more than this in the process before it is read is waiting for CPU, not for work.
+ */
+const TARGET_FLOOR_MS = 5
+/** The target is this many times the delay the loop shows when nothing is refused. */
+const BASELINE_FACTOR = 3
+/** Weight of a window in the baseline's moving average (~50 windows, 2.5 s). */
+const BASELINE_WEIGHT = 0.02
+/** A baseline above this is not "normal" any more: the target stops at 15 ms. */
+const BASELINE_CAP_MS = 5
+/**
+ * PIE's gains (RFC 8033), per window: the fraction moves by ALPHA for each target's worth
+ * of delay above the target, and by BETA for each target's worth the delay grew since the
+ * last window, so a ramp is met before the delay has built up.
+ */
+const ALPHA = 0.02
+const BETA = 0.08
+/** Over-target error is clamped so one long stall does not slam the door shut. */
+const MAX_ERROR = 4
+/** Above this fraction a refusal also closes its connection: refusing alone is not enough. */
+const CLOSE_ABOVE = 0.9
+/** A trickle always gets in, so the controller keeps measuring what accepting costs. */
+const MAX_FRACTION = 0.98
+/**
+ * `static` mode's fixed limits, in the manner of @fastify/under-pressure's
+ * maxEventLoopDelay and maxEventLoopUtilization: refuse everything above either.
+ */
+export const STATIC_MAX_DELAY_MS = 50
+export const STATIC_MAX_UTILIZATION = 0.98
+
+/**
+ * Admission on the server's own delay. Under CPU overload a Node server's requests do not
+ * queue where it can count them (inflight stays near 0): they wait in socket buffers and
+ * in the event loop's ready list, and that wait shows as event-loop delay. The controller
+ * watches it and refuses a fraction of new ingest requests, before they are routed or
+ * read, so that the ones it takes are served at the target delay.
+ *
+ * `adaptive` is PIE (RFC 8033) on the loop delay with CoDel's 5 ms target, raised to three
+ * times the delay this machine shows when nothing is refused: no threshold to tune.
+ * `static` refuses everything above fixed limits and nothing below. `off` never refuses.
+ */
+export class AdmissionController {
+  #mode: AdmissionMode
+  #fraction = 0
+  #debt = 0
+  #delayMs = 0
+  #previousDelayMs = 0
+  #baselineMs = 0
+  #windowStart = performance.now()
+  #windowSum = 0
+  #windowSamples = 0
+  #windowArrivals = 0
+  #elu: EventLoopUtilization = performance.eventLoopUtilization()
+  #utilization = 0
+  /** The refusal of the current window: built once per window, not per refused request. */
+  #refusal: SluiceError | undefined
+
+  constructor(mode: AdmissionMode) {
+    this.#mode = mode
+  }
+
+  set mode(mode: AdmissionMode) {
+    if (mode === this.#mode) return
+    this.#mode = mode
+    this.#fraction = 0
+    this.#debt = 0
+  }
+
+  get mode(): AdmissionMode {
+    return this.#mode
+  }
+
+  /** What the controller steers to now, in ms of loop delay. */
+  get targetMs(): number {
+    if (this.#mode === 'static') return STATIC_MAX_DELAY_MS
+    return Math.max(TARGET_FLOOR_MS, BASELINE_FACTOR * Math.min(this.#baselineMs, BASELINE_CAP_MS))
+  }
+
+  /** Fraction of new ingest requests refused now, 0..1. */
+  get fraction(): number {
+    return this.#fraction
+  }
+
+  /** One event-loop probe sample (ms late). */
+  observe(delayMs: number): void {
+    this.#windowSum += delayMs
+    this.#windowSamples++
+    const now = performance.now()
+    if (now - this.#windowStart >= UPDATE_MS) this.#update(now)
+  }
+
+  /**
+   * Called for each new ingest request before anything is read: true to refuse it. The
+   * fraction is applied as a debt, not a coin: at 0.25 exactly every fourth is refused.
+   */
+  refuse(): boolean {
+    this.#windowArrivals++
+    if (this.#fraction === 0) return false
+    this.#debt += this.#fraction
+    if (this.#debt < 1) return false
+    this.#debt -= 1
+    return true
+  }
+
+  /** Refusals close their connection too (the client must reconnect before it sends again). */
+  get closing(): boolean {
+    return this.#fraction > CLOSE_ABOVE
+  }
+
+  gauges(): AdmissionGauges {
+    return {
+      mode: this.#mode,
+      shedding: this.#fraction > 0,
+      shedFraction: Math.round(this.#fraction * 1000) / 1000,
+      delayMs: Math.round(this.#delayMs * 100) / 100,
+      targetMs: Math.round(this.targetMs * 100) / 100,
+      utilization: Math.round(this.#utilization * 1000) / 1000,
+      closing: this.closing,
+    }
+  }
+
+  /** 429 `overloaded`, reason `cpu`, saying why; the same object for a whole window. */
+  refusal(): SluiceError {
+    const percent = Math.round(this.#fraction * 100)
+    this.#refusal ??= overloaded(`the server's event loop is ${this.#delayMs.toFixed(0)} ms behind (target ${this.targetMs.toFixed(0)} ms): refusing ${percent}% of new requests`, 'cpu')
+    return this.#refusal
+  }
+
+  #update(now: number): void {
+    // A window with a single long stall holds one sample: the stall itself.
+    const delay = this.#windowSamples > 0 ? this.#windowSum / this.#windowSamples : 0
+    const eluNow = performance.eventLoopUtilization()
+    this.#utilization = performance.eventLoopUtilization(eluNow, this.#elu).utilization
+    this.#elu = eluNow
+    this.#previousDelayMs = this.#delayMs
+    this.#delayMs = delay
+    const arrivals = this.#windowArrivals
+    this.#windowStart = now
+    this.#windowSum = 0
+    this.#windowSamples = 0
+    this.#windowArrivals = 0
+    this.#refusal = undefined
+
+    switch (this.#mode) {
+      case 'off':
+        this.#fraction = 0
+        return
+      case 'static':
+        this.#fraction = delay > STATIC_MAX_DELAY_MS || this.#utilization > STATIC_MAX_UTILIZATION ? 1 : 0
+        return
+      case 'adaptive': {
+        const target = this.targetMs
+        // Only calm windows teach what normal is: an overload must not raise its own bar.
+        if (this.#fraction === 0 && delay < target) this.#baselineMs += (delay - this.#baselineMs) * BASELINE_WEIGHT
+        // Delay that ingest did not cause (no request arrived) is not a reason to refuse it.
+        if (arrivals === 0 && delay > target) return
+        const error = Math.min(MAX_ERROR, (delay - target) / target)
+        const growth = Math.max(-MAX_ERROR, Math.min(MAX_ERROR, (delay - this.#previousDelayMs) / target))
+        this.#fraction = Math.min(MAX_FRACTION, Math.max(0, this.#fraction + ALPHA * error + BETA * growth))
+        if (this.#fraction < 0.005) this.#fraction = 0
+      }
+    }
+  }
+}

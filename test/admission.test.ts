@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { MetricsSnapshot } from '../shared/metrics.ts'
+import { postEvents } from './support/post.ts'
+import { RawClient } from './support/raw.ts'
+import { eventually, startTestSluice, type TestSluice } from './support/sluice.ts'
+
+/**
+ * Blocks this process's event loop for `busyMs` out of every `periodMs`: what a server
+ * whose CPU cannot keep up looks like from the inside. Returns the stop.
+ */
+function stallLoop(busyMs: number, periodMs: number): () => void {
+  const timer = setInterval(() => {
+    const until = performance.now() + busyMs
+    while (performance.now() < until) {
+      // spinning on purpose
+    }
+  }, periodMs)
+  return () => clearInterval(timer)
+}
+
+const EVENT = JSON.stringify({ type: 'admission' })
+
+/** Posts one event at a time until `until` holds for an answer; fails after `timeoutMs`. */
+async function postUntil(url: string, until: (status: number, body: Record<string, unknown>, headers: Headers) => boolean, timeoutMs = 20_000) {
+  const deadline = performance.now() + timeoutMs
+  for (;;) {
+    const posted = await postEvents(url, EVENT)
+    if (until(posted.status, posted.body, posted.headers)) return posted
+    if (performance.now() > deadline) throw new Error(`no such answer within ${timeoutMs} ms (last: ${posted.status} ${JSON.stringify(posted.body)})`)
+  }
+}
+
+/** Sends one event after another until stopped (at most 5,000): arrivals for the controller to weigh. */
+function trickle(url: string): () => Promise<void> {
+  let stopped = false
+  const done = (async () => {
+    for (let i = 0; i < 5_000 && !stopped; i++) await postEvents(url, EVENT).catch(() => undefined)
+  })()
+  return async () => {
+    stopped = true
+    await done
+  }
+}
+
+describe('admission on the server\'s own delay', () => {
+  let sluice: TestSluice
+  const latest = (): MetricsSnapshot => sluice.telemetry.sampler.latest!
+
+  beforeAll(async () => {
+    sluice = await startTestSluice({ tickMs: 50 })
+  })
+  afterAll(() => sluice?.stop())
+
+  it('sheds with 429 overloaded (reason cpu) and Retry-After while the loop is stalled, and stops when it is not', async () => {
+    expect(latest()?.admission.mode ?? sluice.pipeline.knobs.admission).toBe('adaptive')
+    const stop = stallLoop(60, 80)
+    try {
+      const refused = await postUntil(sluice.url, (status) => status === 429)
+      expect(refused.body).toMatchObject({ error: 'overloaded' })
+      expect(String(refused.body.detail)).toMatch(/event loop is \d+ ms behind/)
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+      expect(sluice.pipeline.stats.rejectedRequests.cpu).toBeGreaterThan(0)
+      await eventually(() => latest().admission.shedding && latest().diagnosis.bottleneck === 'cpu', 10_000, 'the snapshot to show shedding and a cpu diagnosis')
+      expect(latest().admission.delayMs).toBeGreaterThan(latest().admission.targetMs)
+      expect(latest().diagnosis.detail).toMatch(/refusing/)
+    } finally {
+      stop()
+    }
+    await postUntil(sluice.url, (status) => status === 202)
+    await eventually(() => !latest().admission.shedding, 15_000, 'shedding to stop')
+    expect(latest().diagnosis.bottleneck).toBe('none')
+  })
+
+  it('refuses without reading the body: a request that declares 100 kB and sends none is answered', async () => {
+    const stop = stallLoop(60, 80)
+    const clients: RawClient[] = []
+    const stopTrickle = trickle(sluice.url)
+    try {
+      await eventually(() => sluice.pipeline.gauges().admission.shedFraction > 0.2, 15_000, 'the controller to shed')
+      let refused: { status: number; body: string } | undefined
+      for (let attempt = 0; attempt < 50 && !refused; attempt++) {
+        const raw = await RawClient.open(sluice.url)
+        clients.push(raw)
+        raw.head('POST', '/v1/events', { 'content-type': 'application/json', 'content-length': 100_000 })
+        const response = await raw.response(5_000).catch(() => undefined)
+        if (response?.status === 429) refused = response
+      }
+      expect(refused, 'one of 50 header-only requests refused before its body').toBeDefined()
+      expect(JSON.parse(refused!.body)).toMatchObject({ error: 'overloaded' })
+    } finally {
+      await stopTrickle()
+      stop()
+      for (const client of clients) client.close()
+    }
+    await postUntil(sluice.url, (status) => status === 202)
+  })
+
+  it('switches at run time: with admission off a stalled loop refuses nothing on CPU; static refuses all above its limit', async () => {
+    const patch = (body: unknown) => fetch(`${sluice.url}/api/config`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    expect((await patch({ admission: 'off' })).status).toBe(200)
+    await eventually(() => latest().admission.mode === 'off', 5_000, 'the snapshot to show admission off')
+    const before = sluice.pipeline.stats.rejectedRequests.cpu
+    let stop = stallLoop(60, 80)
+    try {
+      for (let i = 0; i < 40; i++) expect((await postEvents(sluice.url, EVENT)).status).toBe(202)
+      expect(sluice.pipeline.stats.rejectedRequests.cpu).toBe(before)
+      await eventually(() => latest().diagnosis.bottleneck === 'cpu', 10_000, 'a cpu diagnosis without refusals')
+      expect(latest().diagnosis.detail).toMatch(/admission is off/)
+    } finally {
+      stop()
+    }
+
+    expect((await patch({ admission: 'static' })).status).toBe(200)
+    stop = stallLoop(80, 90)
+    try {
+      await postUntil(sluice.url, (status) => status === 429)
+      expect(latest().admission.targetMs).toBe(50)
+    } finally {
+      stop()
+    }
+    expect((await patch({ admission: 'adaptive' })).status).toBe(200)
+    await postUntil(sluice.url, (status) => status === 202)
+  })
+
+  it('diagnoses the database when writes are slower than arrivals and the queue fills', async () => {
+    sluice.pipeline.setKnobs({ dbLatencyMs: 3_000, queueMaxEvents: 20 }, 'test')
+    try {
+      await postUntil(sluice.url, (status, body) => status === 429 && body.error === 'queue_full')
+      await eventually(() => latest().diagnosis.bottleneck === 'database', 10_000, 'a database diagnosis')
+      expect(latest().diagnosis.detail).toMatch(/queue_full/)
+    } finally {
+      sluice.pipeline.setKnobs({ dbLatencyMs: 0, queueMaxEvents: 100_000 }, 'test')
+    }
+  })
+})

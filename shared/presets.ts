@@ -56,7 +56,7 @@ export const PRESETS = [
   {
     name: 'ramp-to-collapse',
     title: 'Ramp to collapse',
-    watch: 'The arrival rate ramps from 200 to 8 000 requests/s. Latency is flat until the knee, then climbs steeply as requests queue; the rate at the knee is this machine\'s capacity. Late sends mean the generator ran out of CPU or connections.',
+    watch: 'The arrival rate ramps from 200 to 8 000 requests/s. Past the knee the CPU is the limit, and the queue that grows is not Sluice\'s: requests wait in socket buffers and the event loop\'s ready list, so open connections climb while requests in flight stay near 0, and event-loop delay rises. With admission `adaptive` (the default) the server refuses a growing share with 429 overloaded (reason cpu) to hold that delay near its target; set it to `off` and accepted latency climbs to seconds instead. Late sends mean the generator ran out of CPU.',
     spec: { model: 'open', shape: { kind: 'ramp', from: 200, to: 8_000 }, durationMs: 40_000, body: SMALL },
   },
   {

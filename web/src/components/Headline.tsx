@@ -1,4 +1,5 @@
 import type { EffectiveConfig } from '../../../shared/config.ts'
+import type { Bottleneck } from '../../../shared/metrics.ts'
 import type { Figures } from '../lib/figures.ts'
 import { bytes, count, ms, percent, rate } from '../lib/format.ts'
 import { lagLevel, queueFillLevel, rejectionLevel, rssLevel, type Level } from '../lib/thresholds.ts'
@@ -19,6 +20,16 @@ function StatTile({ label, value, raw, detail, level }: Stat) {
       <span className="stat-detail">{detail}</span>
     </div>
   )
+}
+
+/** What ran out, in the words the server chose (shared/metrics.ts BOTTLENECKS). */
+const BOTTLENECK_LABELS: Record<Bottleneck, string> = {
+  none: 'Keeping up.',
+  cpu: 'CPU is the limit:',
+  database: 'The database is the limit:',
+  queue: 'The queue is the limit:',
+  inflight: 'The inflight caps are the limit:',
+  clients: 'Slow clients are the limit:',
 }
 
 /** The current figures, amber or red by thresholds: what is wrong, before reading a chart. */
@@ -62,11 +73,19 @@ export function Headline({ figures, config }: { figures: Figures | null; config:
       level: f ? rssLevel(f.rssBytes) : 'ok',
     },
   ]
+  const diagnosis = f?.diagnosis
   return (
-    <section className="headline" aria-label="Current figures">
-      {stats.map((stat) => (
-        <StatTile key={stat.label} {...stat} />
-      ))}
-    </section>
+    <>
+      {diagnosis && (
+        <p role="status" aria-label="Diagnosis" className={`diagnosis diagnosis-${diagnosis.bottleneck}`} data-bottleneck={diagnosis.bottleneck}>
+          <strong>{BOTTLENECK_LABELS[diagnosis.bottleneck]}</strong> {diagnosis.detail}
+        </p>
+      )}
+      <section className="headline" aria-label="Current figures">
+        {stats.map((stat) => (
+          <StatTile key={stat.label} {...stat} />
+        ))}
+      </section>
+    </>
   )
 }

@@ -1,5 +1,5 @@
 import { memo, useId, useState, type KeyboardEvent } from 'react'
-import { ACK_MODES, LIVE_KNOB_LIMITS, type EffectiveConfig, type LiveConfig, type NumericKnob } from '../../../shared/config.ts'
+import { ACK_MODES, ADMISSION_MODES, LIVE_KNOB_LIMITS, type EffectiveConfig, type LiveConfig, type NumericKnob } from '../../../shared/config.ts'
 import { WRITER_STRATEGIES } from '../../../shared/ingest.ts'
 import { bytes, ms } from '../lib/format.ts'
 
@@ -79,6 +79,16 @@ export const KnobsPanel = memo(function KnobsPanel({ config, error, onChange }: 
             {WRITER_STRATEGIES.map((w) => (
               <option key={w} value={w}>
                 {w}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field knob" data-knob="admission">
+          <span>Admission mode</span>
+          <select value={live.admission} onChange={(e) => onChange({ admission: e.target.value as LiveConfig['admission'] })}>
+            {ADMISSION_MODES.map((mode) => (
+              <option key={mode} value={mode}>
+                {mode}
               </option>
             ))}
           </select>

@@ -6,6 +6,7 @@ import type { Figures } from '../lib/figures.ts'
 import { bucketFor, buildFrame } from '../lib/series.ts'
 import type { StreamStore } from '../lib/stream-store.ts'
 import type { Palette } from '../theme.ts'
+import { AdmissionChart } from './charts/AdmissionChart.tsx'
 import { ClientLatencyChart } from './charts/ClientLatencyChart.tsx'
 import { ClientRateChart } from './charts/ClientRateChart.tsx'
 import { FlushChart } from './charts/FlushChart.tsx'
@@ -23,7 +24,7 @@ const PIXELS_PER_POINT = 3
 const GAP = 12
 const FIGURE_PADDING = 10
 
-const CHARTS: ReadonlyArray<ComponentType<LiveChartProps>> = [ThroughputChart, RejectionsChart, QueueChart, FlushChart, InflightChart, LoopChart, MemoryChart, ClientLatencyChart, ClientRateChart]
+const CHARTS: ReadonlyArray<ComponentType<LiveChartProps>> = [ThroughputChart, RejectionsChart, QueueChart, FlushChart, InflightChart, LoopChart, AdmissionChart, MemoryChart, ClientLatencyChart, ClientRateChart]
 
 /** One chart, handed each new frame in its own turn (see useStaggered). */
 const StaggeredChart = memo(function StaggeredChart({ chart: Chart, index, ...props }: LiveChartProps & { chart: ComponentType<LiveChartProps>; index: number }) {

@@ -28,6 +28,9 @@ export interface Figures {
   oldestAgeMs: number
   inflight: number
   inflightBytes: number
+  connections: number
+  admission: MetricsSnapshot['admission'] | null
+  diagnosis: MetricsSnapshot['diagnosis'] | null
   lagP50: number
   lagP99: number
   lagMax: number
@@ -92,6 +95,9 @@ export function currentFigures(snapshots: Ring<MetricsSnapshot>): Figures | null
     oldestAgeMs: q.oldestAgeMs,
     inflight: latest.inflight.requests,
     inflightBytes: latest.inflight.bytes,
+    connections: latest.connections?.open ?? 0,
+    admission: latest.admission ?? null,
+    diagnosis: latest.diagnosis ?? null,
     lagP50: latest.eventLoop.delayP50Ms,
     lagP99,
     lagMax: latest.eventLoop.delayMaxMs,

@@ -20,6 +20,12 @@ export interface Row {
   queueEvents: number | null
   queueAgeMs: number | null
   inflight: number | null
+  /** Open client connections, read or not. */
+  connections: number | null
+  /** Admission: the delay it steers by, its target (ms), and the share refused on CPU (%). */
+  admDelay: number | null
+  admTarget: number | null
+  shedPct: number | null
   /** The largest flush of the bucket, in events. */
   flushEvents: number | null
   flushMs: number | null
@@ -80,6 +86,10 @@ interface Acc {
   queueEvents: number
   queueAgeMs: number
   inflight: number
+  connections: number
+  admDelay: number
+  admTarget: number
+  shedPct: number
   flushEvents: number | null
   flushMs: number | null
   rss: number
@@ -96,7 +106,7 @@ function emptyAcc(): Acc {
   return {
     t: 0, elapsed: 0, accepted: 0, committed: 0, requests: 0,
     rejected: Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<RejectReason, number>,
-    queueFill: 0, queueBytesFill: 0, queueEvents: 0, queueAgeMs: 0, inflight: 0, flushEvents: null, flushMs: null,
+    queueFill: 0, queueBytesFill: 0, queueEvents: 0, queueAgeMs: 0, inflight: 0, connections: 0, admDelay: 0, admTarget: 0, shedPct: 0, flushEvents: null, flushMs: null,
     rss: 0, heapUsed: 0, heapTotal: 0, lagP50: 0, lagP99: 0, lagMax: 0, elu: 0, n: 0,
   }
 }
@@ -113,6 +123,11 @@ function add(acc: Acc, s: MetricsSnapshot): void {
   acc.queueEvents = Math.max(acc.queueEvents, s.queue.events)
   acc.queueAgeMs = Math.max(acc.queueAgeMs, s.queue.oldestAgeMs)
   acc.inflight = Math.max(acc.inflight, s.inflight.requests)
+  // Older history (before these figures existed) reads as zero.
+  acc.connections = Math.max(acc.connections, s.connections?.open ?? 0)
+  acc.admDelay = Math.max(acc.admDelay, s.admission?.delayMs ?? 0)
+  acc.admTarget = Math.max(acc.admTarget, s.admission?.targetMs ?? 0)
+  acc.shedPct = Math.max(acc.shedPct, (s.admission?.shedFraction ?? 0) * 100)
   for (const flush of s.flushes) {
     acc.flushMs = Math.max(acc.flushMs ?? 0, flush.durationMs)
     acc.flushEvents = Math.max(acc.flushEvents ?? 0, flush.events)
@@ -139,6 +154,10 @@ function toRow(acc: Acc, reasons: readonly RejectReason[]): Row {
     queueEvents: acc.queueEvents,
     queueAgeMs: acc.queueAgeMs,
     inflight: acc.inflight,
+    connections: acc.connections,
+    admDelay: acc.admDelay,
+    admTarget: acc.admTarget,
+    shedPct: acc.shedPct,
     flushEvents: acc.flushEvents,
     flushMs: acc.flushMs,
     rssMb: acc.rss / MB,
@@ -156,7 +175,7 @@ function toRow(acc: Acc, reasons: readonly RejectReason[]): Row {
 function gapRow(t: number): Row {
   return {
     t, accepted: null, committed: null, requests: null, queueFill: null, queueBytesFill: null, queueEvents: null,
-    queueAgeMs: null, inflight: null, flushEvents: null, flushMs: null, rssMb: null, heapUsedMb: null, heapTotalMb: null,
+    queueAgeMs: null, inflight: null, connections: null, admDelay: null, admTarget: null, shedPct: null, flushEvents: null, flushMs: null, rssMb: null, heapUsedMb: null, heapTotalMb: null,
     lagP50: null, lagP99: null, lagMax: null, elu: null,
   }
 }

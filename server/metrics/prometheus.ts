@@ -74,6 +74,10 @@ export function createRegistry(core: MetricsCore): Registry {
   gauge('sluice_inflight_requests', 'Ingest requests being read or processed.', () => gauges().inflight.requests)
   gauge('sluice_inflight_bytes', 'Bytes reserved by ingest requests in flight.', () => gauges().inflight.bytes)
   gauge('sluice_ready', '1 when /readyz says ready.', () => (gauges().notReady === null ? 1 : 0))
+  gauge('sluice_connections_open', 'Client connections open, read or not.', () => core.openConnections)
+  gauge('sluice_admission_shed_ratio', 'Share of new ingest requests refused on CPU (0..1).', () => gauges().admission.shedFraction)
+  gauge('sluice_admission_delay_seconds', 'Event-loop delay the admission controller steers by.', () => gauges().admission.delayMs / 1000)
+  gauge('sluice_admission_target_seconds', 'Event-loop delay the admission controller steers to.', () => gauges().admission.targetMs / 1000)
 
   family(registry, 'sluice_flushes_total', 'Batches written, by what made them flush.', 'counter', () => {
     const { byTrigger } = core.flushFigures()

@@ -29,6 +29,13 @@ const ALPHA = 0.02
 const BETA = 0.08
 /** Over-target error is clamped so one long stall does not slam the door shut. */
 const MAX_ERROR = 4
+/**
+ * The loop must be at least this busy for its delay to count against ingest. A process
+ * that the machine starves (other processes on its cores) wakes late from an idle wait:
+ * the delay is real, but its own work is not the cause, and refusing that work would not
+ * bring the delay down.
+ */
+const BUSY_UTILIZATION = 0.8
 /** Above this fraction a refusal also closes its connection: refusing alone is not enough. */
 const CLOSE_ABOVE = 0.9
 /** A trickle always gets in, so the controller keeps measuring what accepting costs. */
@@ -164,10 +171,12 @@ export class AdmissionController {
         const target = this.targetMs
         // Only calm windows teach what normal is: an overload must not raise its own bar.
         if (this.#fraction === 0 && delay < target) this.#baselineMs += (delay - this.#baselineMs) * BASELINE_WEIGHT
-        // Delay that ingest did not cause (no request arrived) is not a reason to refuse it.
-        if (arrivals === 0 && delay > target) return
-        const error = Math.min(MAX_ERROR, (delay - target) / target)
-        const growth = Math.max(-MAX_ERROR, Math.min(MAX_ERROR, (delay - this.#previousDelayMs) / target))
+        // Delay that ingest did not cause (no request arrived, or the loop was mostly idle:
+        // the machine, not this process, is busy) is not a reason to refuse ingest.
+        const ours = arrivals > 0 && this.#utilization >= BUSY_UTILIZATION
+        const steering = ours ? delay : Math.min(delay, target)
+        const error = Math.min(MAX_ERROR, (steering - target) / target)
+        const growth = ours ? Math.max(-MAX_ERROR, Math.min(MAX_ERROR, (delay - this.#previousDelayMs) / target)) : 0
         this.#fraction = Math.min(MAX_FRACTION, Math.max(0, this.#fraction + ALPHA * error + BETA * growth))
         if (this.#fraction < 0.005) this.#fraction = 0
       }

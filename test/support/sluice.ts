@@ -36,7 +36,10 @@ export interface TestSluice extends Sluice {
 /** Starts a real Sluice on a free loopback port against a fresh database. */
 export async function startTestSluice(overrides: Partial<Config> = {}): Promise<TestSluice> {
   const database = await freshDatabase()
-  const config = loadConfig({}, { port: 0, logLevel: 'silent', databaseUrl: database.url, ...overrides })
+  // Admission on CPU is off unless a test asks for it: here the server shares its process
+  // (and its event loop) with the test's own clients, so the delay it would steer by is
+  // partly theirs. test/admission.test.ts turns it on.
+  const config = loadConfig({}, { port: 0, logLevel: 'silent', databaseUrl: database.url, admission: 'off', ...overrides })
   const sluice = await startSluice(config)
   const db = createSql(database.url, { max: 2 })
   return Object.assign(sluice, {

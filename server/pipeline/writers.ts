@@ -93,3 +93,6 @@ export const writePath = (strategy: WriterStrategy) => WRITE_PATHS[strategy]
 export async function deadLetter(sql: Sql, event: IngestEvent, detail: string, mark: CommitMark | undefined): Promise<void> {
   await atomically(sql, 0, true, async (db) => { await db`insert into events_dead_letter (error, raw) values (${detail}, ${event.raw})` }, mark)
 }
+
+/** The spool's mark alone: an event that could be kept nowhere is done with all the same. */
+export const markOnly = (sql: Sql, mark: CommitMark) => atomically(sql, 0, true, async () => {}, mark)

@@ -1,27 +1,5 @@
-/** What the spool reports: the snapshot, /metrics and the tests read these. */
-export interface SpoolStats {
-  /** Bytes of segment files on disk, committed records included until their segment goes. */
-  readonly bytes: number
-  readonly maxBytes: number
-  readonly segments: number
-  /** Age of the oldest spooled event not yet committed to PostgreSQL; 0 when none. */
-  readonly oldestUnwrittenAgeMs: number
-  /** Since start. */
-  readonly fsyncsTotal: number
-  readonly eventsSyncedTotal: number
-  /** Over the last second. */
-  readonly fsyncsPerSec: number
-  /** Events made durable per fdatasync over the last second (0 without any). */
-  readonly eventsPerFsync: number
-  /** Over the last FSYNC_WINDOW fdatasyncs; null before the first. */
-  readonly fsyncP99Ms: number | null
-  /** Events found in the spool at start that were not yet committed, and replayed. */
-  readonly replayedAtStart: number
-  /** Torn or corrupt records cut at start (each cut drops one record and what followed it in its segment). */
-  readonly tornRecordsCut: number
-  /** Why appends are refused (full, or a disk error), or null. */
-  readonly refusing: string | null
-}
+/** What the spool reports: the snapshot, /metrics and the tests read it. */
+export type { SpoolSnapshot as SpoolStats } from '../../shared/metrics.ts'
 
 const FSYNC_WINDOW = 4096
 const RATE_WINDOW_MS = 1_000

@@ -335,8 +335,8 @@ export class Pipeline {
     if (this.#state === 'starting' && this.#spool) return `replaying the spool (${this.#spool.unwrittenEvents} events)`
     if (this.#state !== 'serving') return this.#state
     if (this.#batcher.databaseDown) return 'database unreachable'
-    const spoolProblem = this.#spool?.notReadyBecause(this.#highWatermark)
-    if (spoolProblem) return spoolProblem
+    // With the spool a full queue is only memory's read-ahead: the disk's fill is what counts.
+    if (this.#spool) return this.#spool.notReadyBecause(this.#highWatermark)
     const fill = Math.max(this.#queue.events / this.#knobs.queueMaxEvents, this.#queue.bytes / this.#knobs.queueMaxBytes)
     if (fill > this.#highWatermark) return `queue ${Math.round(fill * 100)}% full`
     return undefined

@@ -134,3 +134,22 @@ it('cuts a torn last record, replays the good ones and counts the torn one', asy
   // Replayed and committed, the segment that held them goes.
   await eventually(() => !existsSync(file), 5_000, 'the replayed segment to be deleted')
 })
+
+it('writes out the spool on SIGTERM and exits 0, leaving nothing to replay', async () => {
+  const { database, start } = await setting()
+  const tag = 'sigterm-spool'
+  const server = await start({ SLUICE_FLUSH_INTERVAL_MS: '60000', SLUICE_BATCH_MAX_EVENTS: '1000000' })
+  await ready(server.url)
+  for (let n = 0; n < 20; n++) {
+    expect((await postEvents(server.url, ndjson(Array.from({ length: EVENTS_PER_REQUEST }, (_, i) => ({ tag, n, i }))), NDJSON)).status).toBe(202)
+  }
+  server.child.kill('SIGTERM')
+  const ended = await Promise.race([server.exited, new Promise((_, reject) => setTimeout(() => reject(new Error(`no exit within 30 s:\n${server.output()}`)), 30_000))])
+  expect(ended).toEqual({ code: 0, signal: null })
+  expect(server.output()).toMatch(/drained 200 events to the database; 0 could not be written\n/)
+  expectExactlyOnce(await storedCounts(database.url, tag), Array.from({ length: 20 }, (_, n) => n))
+
+  const again = await start()
+  await ready(again.url)
+  expect(await metric(again.url, 'sluice_spool_replayed_events')).toBe(0)
+})

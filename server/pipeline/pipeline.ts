@@ -206,7 +206,8 @@ export class Pipeline {
 
   /**
    * Checks, before a byte of the body is read, that this request may go on: the server
-   * is serving, inflight requests and bytes are under their caps, the queue has room.
+   * is serving, inflight requests and bytes are under their caps, the queue (with the
+   * spool: the spool) has room.
    * `reserveBytes` is what the body may take (its Content-Length, or the body limit).
    */
   admit(reserveBytes: number): Admission {

@@ -15,6 +15,9 @@ afterAll(() => {
   for (const dir of spoolDirs) rmSync(dir, { recursive: true, force: true })
 })
 
+// These tests are about durability: CPU admission (which sheds on a busy machine) stays out of them.
+const ADMISSION_OFF = { admission: 'off' } as const
+
 const countTag = async (sluice: TestSluice, tag: string) => {
   const [row] = await sluice.db`select count(*)::int as n from events where payload->>'tag' = ${tag}`
   return row!.n as number
@@ -23,7 +26,7 @@ const countTag = async (sluice: TestSluice, tag: string) => {
 describe('with the spool', () => {
   let sluice: TestSluice
   beforeAll(async () => {
-    sluice = await startTestSluice({ durability: 'spool', spoolDir: spoolDir() })
+    sluice = await startTestSluice({ ...ADMISSION_OFF, durability: 'spool', spoolDir: spoolDir() })
     await eventually(async () => (await fetch(`${sluice.url}/readyz`)).ok, 10_000, 'ready')
   })
   afterAll(() => sluice?.stop())
@@ -64,6 +67,7 @@ describe('a full spool', () => {
   beforeAll(async () => {
     // Nothing is written until the test says so: the spool can only fill.
     sluice = await startTestSluice({
+      ...ADMISSION_OFF,
       durability: 'spool',
       spoolDir: spoolDir(),
       spoolMaxBytes: 256 * 1024,

@@ -14,6 +14,7 @@ import { readProbe } from './probe-report.ts'
 import type { ScenarioRow } from './result.ts'
 import { CONNECTIONS, type Scenario } from './scenarios.ts'
 import { openSseClients, type SseClients } from './sse-clients.ts'
+import { readSpool, spoolFigures, type SpoolReading } from './spool-figures.ts'
 import { PROBE, ServerProcess, WRITES, type Stopped } from './server-process.ts'
 
 export interface RunContext {
@@ -73,12 +74,15 @@ async function runServerScenario(scenario: Exclude<Scenario, { kind: 'copy-loop'
   let cpuFrom: CpuSnapshot | null = null
   let streams: SseClients | undefined
   let streamed: number | undefined
+  let spoolFrom: SpoolReading | null = null
+  let spoolTo: SpoolReading | null = null
   try {
     if (scenario.kind === 'closed' && scenario.sseClients) streams = await openSseClients(server.url, scenario.sseClients)
     const spec = { url: `${server.url}/v1/events`, shape: scenario.shape }
     warm = await runLoad({ ...spec, connections: closedConnections, durationS: warmupS })
     if (writes) baseline = await db.settledRows()
     server.markMeasureStart()
+    spoolFrom = await readSpool(server.url)
     cpuFrom = cpuSnapshot(db.embedded?.pid)
     load = await runLoad({
       ...spec,
@@ -86,6 +90,7 @@ async function runServerScenario(scenario: Exclude<Scenario, { kind: 'copy-loop'
       connections: overload?.connections ?? closedConnections,
       ...(overload ? { overallRate: overload.rate } : {}),
     })
+    if (spoolFrom) spoolTo = await readSpool(server.url)
   } finally {
     streamed = streams?.close()
     stopped = await server.stop()
@@ -126,6 +131,7 @@ async function runServerScenario(scenario: Exclude<Scenario, { kind: 'copy-loop'
       latency_429_ms: load.latency429Ms,
       ...(overload && { steady_2xx_ms: load.steady2xxMs, steady_429_ms: load.steady429Ms }),
       cpu: cpuDetail({ server_cores: stopped.probe?.cpuCores ?? null, load_generator_cores: load.cpuCores }, cpu),
+      ...(spoolFrom && { spool: spoolFigures(spoolFrom, spoolTo, load.durationS) }),
       ...(overload && {
         peak_events_per_s: overload.peak,
         offered_requests_per_s: overload.rate,

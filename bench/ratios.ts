@@ -39,6 +39,18 @@ const RATIOS: Record<string, RatioSpec> = {
     denominator: ['ndjson/sluice-copy', 'events_per_s'],
     target: 0.97,
   },
+  spool_single_vs_memory: {
+    what: 'sluice copy with the spool, single-event committed events/s ÷ the same in memory',
+    numerator: ['single/sluice-spool', 'events_per_s'],
+    denominator: ['single/sluice-copy', 'events_per_s'],
+    target: 0.8,
+  },
+  spool_ndjson_vs_memory: {
+    what: 'sluice copy with the spool, NDJSON committed events/s ÷ the same in memory',
+    numerator: ['ndjson/sluice-spool', 'events_per_s'],
+    denominator: ['ndjson/sluice-copy', 'events_per_s'],
+    target: 0.8,
+  },
   overload_vs_peak: {
     what: 'sluice copy at 3x its peak: committed events/s ÷ peak committed events/s',
     numerator: ['overload/sluice-copy', 'events_per_s'],

@@ -1,6 +1,7 @@
 /** The shape of `bench/results/latest.json` (DESIGN.md, "Benchmark output"). */
 import type { CpuDetail } from './cpu.ts'
 import type { Percentiles } from './percentiles.ts'
+import type { SpoolFigures } from './spool-figures.ts'
 
 /** How a row's figures were obtained, and what is behind them. */
 export interface ScenarioDetail {
@@ -27,6 +28,8 @@ export interface ScenarioDetail {
   readonly offered_requests_per_s?: number
   readonly offered_events_per_s?: number
   readonly committed_vs_peak?: number | null
+  /** sluice-spool: fdatasyncs over the measured window. */
+  readonly spool?: SpoolFigures
   // copy loop
   readonly batch_events?: number
   readonly batches?: number

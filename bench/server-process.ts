@@ -8,7 +8,7 @@ import { freePort } from '../server/db/embedded.ts'
 import { Child, ROOT } from './children.ts'
 import { readProbe, type ProbeReport } from './probe-report.ts'
 
-export const SERVERS = ['bare-node', 'bare-hono', 'level0', 'sluice-copy', 'sluice-batch', 'sluice-direct'] as const
+export const SERVERS = ['bare-node', 'bare-hono', 'level0', 'sluice-copy', 'sluice-spool', 'sluice-batch', 'sluice-direct'] as const
 export type ServerName = (typeof SERVERS)[number]
 
 /** Which of them write to the database (the others have no rows to count and nothing to lose). */
@@ -17,6 +17,7 @@ export const WRITES: Record<ServerName, boolean> = {
   'bare-hono': false,
   level0: true,
   'sluice-copy': true,
+  'sluice-spool': true,
   'sluice-batch': true,
   'sluice-direct': true,
 }
@@ -29,13 +30,25 @@ const EXIT_TIMEOUT_MS = 5_000
 
 export const PROBE = path.join(ROOT, 'bench', 'probe.ts')
 
-function launch(name: ServerName, databaseUrl: string): { script: string; env: Record<string, string> } {
+/**
+ * `sluice-spool` is the COPY writer with the write-ahead spool (a 202 once fdatasync'd);
+ * every other Sluice runs with durability `memory`, whatever the environment says.
+ */
+function launch(name: ServerName, databaseUrl: string, spoolDir: string): { script: string; env: Record<string, string> } {
   if (name.startsWith('sluice-')) {
+    const spool = name === 'sluice-spool'
     return {
       script: path.join(ROOT, 'server', 'main.ts'),
       // Other SLUICE_* tuning passes through from the environment, on purpose; a token
       // would turn every bench request into a 401, so it is cleared ('' reads as unset).
-      env: { DATABASE_URL: databaseUrl, SLUICE_WRITER: name.slice('sluice-'.length), SLUICE_LOG: 'silent', SLUICE_TOKEN: '' },
+      env: {
+        DATABASE_URL: databaseUrl,
+        SLUICE_WRITER: spool ? 'copy' : name.slice('sluice-'.length),
+        SLUICE_DURABILITY: spool ? 'spool' : 'memory',
+        SLUICE_SPOOL_DIR: spoolDir,
+        SLUICE_LOG: 'silent',
+        SLUICE_TOKEN: '',
+      },
     }
   }
   return { script: path.join(ROOT, 'bench', 'servers', `${name}.ts`), env: name === 'level0' ? { DATABASE_URL: databaseUrl } : {} }
@@ -55,7 +68,8 @@ export class ServerProcess {
     const host = '127.0.0.1'
     const port = await freePort(host)
     const probeFile = path.join(scratchDir, `${name}-${port}.json`)
-    const { script, env } = launch(name, databaseUrl)
+    // A spool of its own per run: the table is emptied between scenarios, the spool must be too.
+    const { script, env } = launch(name, databaseUrl, path.join(scratchDir, `spool-${port}`))
     const child = new Child(script, [], { preload: [PROBE], env: { ...env, HOST: host, PORT: String(port), BENCH_PROBE_FILE: probeFile } })
     const server = new ServerProcess(name, `http://${host}:${port}`, child, probeFile)
     await server.#ready()

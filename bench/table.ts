@@ -65,3 +65,11 @@ export function formatNoise(rows: readonly ScenarioRow[]): string {
   if (noisy.length === 0) return ''
   return `note: other processes kept more than ${NOISY_OTHER_CORES} cores busy during ${noisy.map((row) => row.name).join(', ')}: those figures had that much less CPU than the others`
 }
+
+/** The spool rows' fdatasync figures: the cost behind their events/s. */
+export function formatSpool(rows: readonly ScenarioRow[]): string {
+  return rows
+    .filter((row) => row.detail.spool)
+    .map(({ name, detail: { spool } }) => `${name}: ${num(spool!.fsyncs_per_s)} fdatasyncs/s, ${spool!.events_per_fsync ?? '-'} events per fdatasync, fdatasync p99 ${spool!.fsync_p99_ms ?? '-'} ms`)
+    .join('\n')
+}

@@ -1,9 +1,15 @@
+import path from 'node:path'
 import { LIVE_KNOB_ENUMS, LIVE_KNOB_LIMITS, type AdmissionMode, type NumericKnob } from '../shared/config.ts'
 import type { WriterStrategy } from '../shared/ingest.ts'
 import { integerIn, InvalidValue, oneOf as checkOneOf } from '../shared/knobs.ts'
 
 const KiB = 1024
 const MiB = 1024 * KiB
+const GiB = 1024 * MiB
+
+/** What a 202 means: `memory` (queued in this process) or `spool` (on disk, fdatasync'd). */
+export const DURABILITIES = ['memory', 'spool'] as const
+export type Durability = (typeof DURABILITIES)[number]
 
 export interface Config {
   readonly host: string
@@ -50,6 +56,13 @@ export interface Config {
   readonly burstMaxRate: number
   readonly burstMaxDurationMs: number
   readonly logLevel: 'silent' | 'info'
+  readonly durability: Durability
+  /** Where the spool's segments live; `<dataDir>/spool` unless set. */
+  readonly spoolDir: string
+  /** Past this many bytes on disk the spool refuses appends (503). */
+  readonly spoolMaxBytes: number
+  /** Test hook: SIGKILL the process right after this many batch commits (0: never). */
+  readonly spoolKillAfterCommits: number
 }
 
 export class ConfigError extends Error {
@@ -95,6 +108,10 @@ export const DEFAULTS: Config = Object.freeze({
   burstMaxRate: 20_000,
   burstMaxDurationMs: 600_000,
   logLevel: 'info',
+  durability: 'memory',
+  spoolDir: path.join('.sluice', 'spool'),
+  spoolMaxBytes: 1 * GiB,
+  spoolKillAfterCommits: 0,
 })
 
 /** Runs a shared check on an environment variable: a bad value names the variable. */
@@ -167,6 +184,13 @@ export function loadConfig(env: Env = process.env, options: Partial<Config> = {}
     burstMaxRate: int(env, 'SLUICE_BURST_MAX_RATE', DEFAULTS.burstMaxRate, 1, 1_000_000),
     burstMaxDurationMs: int(env, 'SLUICE_BURST_MAX_DURATION_MS', DEFAULTS.burstMaxDurationMs, 100, 86_400_000),
     logLevel: oneOf(env, 'SLUICE_LOG', ['silent', 'info'] as const, DEFAULTS.logLevel),
+    durability: oneOf(env, 'SLUICE_DURABILITY', DURABILITIES, DEFAULTS.durability),
+    spoolDir: str(env, 'SLUICE_SPOOL_DIR', '')!,
+    // At least a few segments' worth (the log rotates at 64 KiB at the smallest).
+    spoolMaxBytes: int(env, 'SLUICE_SPOOL_MAX_BYTES', DEFAULTS.spoolMaxBytes, 256 * KiB),
+    spoolKillAfterCommits: int(env, 'SLUICE_SPOOL_TEST_KILL_AFTER_COMMITS', DEFAULTS.spoolKillAfterCommits, 0),
   }
-  return Object.freeze({ ...fromEnv, ...options })
+  const merged = { ...fromEnv, ...options }
+  // The spool follows the data folder unless placed on its own, whichever way either was set.
+  return Object.freeze({ ...merged, spoolDir: merged.spoolDir || path.join(merged.dataDir, 'spool') })
 }

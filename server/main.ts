@@ -21,7 +21,7 @@ try {
   process.exit(1)
 }
 
-log(`sluice listening on ${sluice.url} (writer ${config.writer}, database ${config.databaseUrl ? 'external' : `embedded on port ${sluice.embedded!.port}`})`)
+log(`sluice listening on ${sluice.url} (writer ${config.writer}, durability ${config.durability}, database ${config.databaseUrl ? 'external' : `embedded on port ${sluice.embedded!.port}`})`)
 log(`  ingest: curl -X POST ${sluice.url}/v1/events -H 'content-type: application/json' -d '{"type":"hello"}'`)
 
 // A Ctrl-C reaches us twice, from the terminal and relayed by npm: only a signal that
@@ -37,8 +37,8 @@ async function stop(signal: string) {
   }
   firstSignalAt = performance.now()
   log(`${signal}: refusing new requests, draining the queue (deadline ${config!.drainTimeoutMs} ms)`)
-  const { drained, undrained } = await sluice!.close()
-  log(`drained ${drained} events to the database; ${undrained} could not be written${undrained ? ' (lost)' : ''}`)
+  const { drained, undrained, spooled } = await sluice!.close()
+  log(`drained ${drained} events to the database; ${undrained} could not be written${undrained ? ' (lost)' : ''}${spooled ? `; ${spooled} stay in the spool for the next start` : ''}`)
   process.exit(undrained > 0 ? 1 : 0)
 }
 process.on('SIGTERM', () => void stop('SIGTERM'))

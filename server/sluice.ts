@@ -12,6 +12,7 @@ import { effectiveConfig } from './http/config-api.ts'
 import { BurstManager } from './load/manager.ts'
 import { createTelemetry, type Telemetry } from './metrics/telemetry.ts'
 import { Pipeline, type DrainReport } from './pipeline/pipeline.ts'
+import { Spool } from './spool/spool.ts'
 
 export interface Sluice {
   readonly url: string
@@ -66,9 +67,11 @@ export async function startSluice(config: Config, log: Log = () => {}): Promise<
   const embedded = config.databaseUrl ? undefined : await startEmbedded({ dataDir: config.dataDir, log })
   let sql: Sql | undefined
   let telemetry: Telemetry | undefined
+  let spool: Spool | undefined
   try {
     sql = await connect(config.databaseUrl ?? embedded!.url, config, log)
-    const pipeline = new Pipeline(config, sql, log)
+    if (config.durability === 'spool') spool = await openSpool(config, sql, log)
+    const pipeline = new Pipeline(config, sql, log, spool)
     const bursts = new BurstManager({ config, pipeline, sql, log })
     await bursts.init()
     const live = createTelemetry(config, pipeline, log)
@@ -102,9 +105,9 @@ export async function startSluice(config: Config, log: Log = () => {}): Promise<
       while (pipeline.inflightRequests > 0 && performance.now() < graceEnds) {
         await new Promise((resolve) => setTimeout(resolve, 10))
       }
-      const { undrained } = await pipeline.drain(Math.max(0, deadline - performance.now()))
+      const { undrained, spooled } = await pipeline.drain(Math.max(0, deadline - performance.now()))
       // Everything written since the drain began, the grace included.
-      const report = { drained: written() - writtenBefore, undrained }
+      const report = { drained: written() - writtenBefore, undrained, spooled }
       // Let the last `?wait=commit` answers leave before the sockets go.
       await new Promise((resolve) => setImmediate(resolve))
       // A last tick shows the drained queue, then the streams end.
@@ -117,8 +120,17 @@ export async function startSluice(config: Config, log: Log = () => {}): Promise<
     return { url, config, pipeline, sql, embedded, bursts, telemetry: live, close }
   } catch (error) {
     telemetry?.stop()
+    await spool?.close()
     await sql?.end({ timeout: 1 })
     await embedded?.stop()
     throw error
   }
+}
+
+/** Opens the spool, cutting a torn tail; what it holds past the committed offset is replayed by the pipeline. */
+async function openSpool(config: Config, sql: Sql, log: Log): Promise<Spool> {
+  const spool = await Spool.open({ dir: config.spoolDir, maxBytes: config.spoolMaxBytes, killAfterCommits: config.spoolKillAfterCommits, log }, sql)
+  const { records, tornRecords } = spool.log.recovered
+  log(`spool at ${config.spoolDir}: ${records} records on disk, ${spool.unwrittenEvents} events to replay, ${tornRecords} torn records cut`)
+  return spool
 }

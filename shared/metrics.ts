@@ -65,6 +65,31 @@ export interface Diagnosis {
   detail: string
 }
 
+/** The write-ahead spool (SLUICE_DURABILITY=spool) at one moment. */
+export interface SpoolSnapshot {
+  /** Bytes of segment files on disk, committed records included until their segment goes. */
+  bytes: number
+  maxBytes: number
+  segments: number
+  /** Age of the oldest spooled event not yet committed to PostgreSQL; 0 when none. */
+  oldestUnwrittenAgeMs: number
+  /** Since start. */
+  fsyncsTotal: number
+  eventsSyncedTotal: number
+  /** Over the last second. */
+  fsyncsPerSec: number
+  /** Events made durable per fdatasync over the last second (0 without any). */
+  eventsPerFsync: number
+  /** Over the last few thousand fdatasyncs; null before the first. */
+  fsyncP99Ms: number | null
+  /** Events found in the spool at start past the committed offset, and replayed. */
+  replayedAtStart: number
+  /** Torn or corrupt records cut at start. */
+  tornRecordsCut: number
+  /** Why appends are refused (full, or a disk error), or null. */
+  refusing: string | null
+}
+
 export interface MetricsSnapshot {
   /** Tick sequence number, also the SSE event id: consecutive ticks differ by 1. */
   seq: number
@@ -101,6 +126,8 @@ export interface MetricsSnapshot {
   /** Every flush that finished during the tick, oldest first. */
   flushes: FlushSample[]
   writer: { strategy: WriterStrategy; state: WriterState }
+  /** Null without the spool. */
+  spool: SpoolSnapshot | null
   memory: { rssBytes: number; heapUsedBytes: number; heapTotalBytes: number; externalBytes: number }
   /** Event-loop delay over this tick (beyond the monitor's own timer interval) and utilisation (0..1). */
   eventLoop: { delayP50Ms: number; delayP99Ms: number; delayMaxMs: number; utilization: number }

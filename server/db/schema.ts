@@ -42,6 +42,19 @@ const MIGRATIONS: string[] = [
      series      jsonb not null default '[]'
    )`,
   `create index if not exists bursts_started_at on bursts (started_at desc)`,
+  // The spool's commit offsets (server/spool/offsets.ts), written in the same transaction
+  // as each batch: every seq up to spool_offsets.seq is committed, and so is each stretch
+  // in spool_ranges (batches two writers committed out of order).
+  `create table if not exists spool_offsets (
+     instance    text primary key,
+     seq         bigint not null
+   )`,
+  `create table if not exists spool_ranges (
+     instance    text not null,
+     first_seq   bigint not null,
+     last_seq    bigint not null,
+     primary key (instance, first_seq)
+   )`,
 ]
 
 const LOCK_KEY = 0x51_1c_e0

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Registry, type Metric } from 'prom-client'
 import { FLUSH_TRIGGERS, REJECT_REASONS, WRITER_STRATEGIES, type WriterState } from '../../shared/ingest.ts'
+import type { SpoolSnapshot } from '../../shared/metrics.ts'
 import type { MetricsCore } from './core.ts'
 import type { BucketHistogram } from './histogram.ts'
 
@@ -78,6 +79,23 @@ export function createRegistry(core: MetricsCore): Registry {
   gauge('sluice_admission_shed_ratio', 'Share of new ingest requests refused on CPU (0..1).', () => gauges().admission.shedFraction)
   gauge('sluice_admission_delay_seconds', 'Event-loop delay the admission controller steers by.', () => gauges().admission.delayMs / 1000)
   gauge('sluice_admission_target_seconds', 'Event-loop delay the admission controller steers to.', () => gauges().admission.targetMs / 1000)
+
+  // The spool's families are empty without it (SLUICE_DURABILITY=memory).
+  const spool = (name: string, help: string, type: MetricType, read: (stats: SpoolSnapshot) => number) =>
+    family(registry, name, help, type, () => {
+      const stats = gauges().spool
+      return stats ? one(read(stats)) : []
+    })
+  spool('sluice_spool_bytes', 'Bytes of spool segments on disk.', 'gauge', (s) => s.bytes)
+  spool('sluice_spool_max_bytes', 'The spool\'s cap (SLUICE_SPOOL_MAX_BYTES).', 'gauge', (s) => s.maxBytes)
+  spool('sluice_spool_segments', 'Spool segment files on disk.', 'gauge', (s) => s.segments)
+  spool('sluice_spool_oldest_unwritten_age_seconds', 'Age of the oldest spooled event not yet committed; 0 when none.', 'gauge', (s) => s.oldestUnwrittenAgeMs / 1000)
+  spool('sluice_spool_fsyncs_total', 'fdatasync calls made by the spool.', 'counter', (s) => s.fsyncsTotal)
+  spool('sluice_spool_synced_events_total', 'Events made durable by the spool (divide by fsyncs for events per fsync).', 'counter', (s) => s.eventsSyncedTotal)
+  spool('sluice_spool_fsync_p99_seconds', 'p99 of the last few thousand fdatasync latencies.', 'gauge', (s) => (s.fsyncP99Ms ?? Number.NaN) / 1000)
+  spool('sluice_spool_replayed_events', 'Events replayed from the spool at start.', 'gauge', (s) => s.replayedAtStart)
+  spool('sluice_spool_torn_records', 'Torn or corrupt records cut from the spool at start.', 'gauge', (s) => s.tornRecordsCut)
+  spool('sluice_spool_refusing', '1 while the spool refuses appends (full, or a disk error).', 'gauge', (s) => (s.refusing === null ? 0 : 1))
 
   family(registry, 'sluice_flushes_total', 'Batches written, by what made them flush.', 'counter', () => {
     const { byTrigger } = core.flushFigures()

@@ -121,6 +121,7 @@ export class Sampler {
       admission: gauges.admission,
       flushes: core.takeFlushes(),
       writer: gauges.writer,
+      spool: gauges.spool,
       memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal, externalBytes: memory.external },
       eventLoop: { ...loop },
       requestLatency: { ...latency },

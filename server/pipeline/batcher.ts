@@ -3,11 +3,12 @@ import type { LiveConfig } from '../../shared/config.ts'
 import type { FlushTrigger } from '../../shared/ingest.ts'
 import type { Sql } from '../db/client.ts'
 import { unavailable } from '../errors.ts'
+import type { CommitLedger } from '../spool/spool.ts'
 import type { IngestEvent } from './event.ts'
 import type { EventQueue } from './queue.ts'
 import { backoffDelay, isTransient, type Backoff } from './retry.ts'
 import type { PipelineStats } from './stats.ts'
-import { writePath } from './writers.ts'
+import { deadLetter, markOnly, writePath } from './writers.ts'
 
 export interface BatcherOptions {
   readonly queue: EventQueue
@@ -18,6 +19,8 @@ export interface BatcherOptions {
   /** Flushes in flight at once (each on its own connection). */
   readonly concurrency?: number
   readonly log?: (line: string) => void
+  /** With the spool: the offset each write commits beside its rows, and who hears it did. */
+  readonly ledger?: CommitLedger
 }
 
 export interface DrainReport {
@@ -58,8 +61,10 @@ export class Batcher {
   readonly #concurrency: number
   #loop: Promise<void> | undefined
   #stopped = false
+  readonly #ledger: CommitLedger | undefined
 
-  constructor({ queue, sql, stats, knobs, backoff = { baseMs: 50, capMs: 5_000 }, concurrency = 2, log = () => {} }: BatcherOptions) {
+  constructor({ queue, sql, stats, knobs, backoff = { baseMs: 50, capMs: 5_000 }, concurrency = 2, log = () => {}, ledger }: BatcherOptions) {
+    this.#ledger = ledger
     this.#concurrency = concurrency
     this.#queue = queue
     this.#sql = sql
@@ -193,7 +198,7 @@ export class Batcher {
     this.#updateState()
     let outcome: WriteOutcome
     try {
-      outcome = await this.#write(batch.events)
+      outcome = await this.#write(batch.events, batch.firstSeq)
     } catch (error) {
       for (const [ticket] of batch.tickets) ticket.reject(unavailable('shut down before the events were committed'))
       throw error
@@ -221,11 +226,13 @@ export class Batcher {
    * Writes until the database takes the batch. A batch it refuses as data is split in
    * halves until the bad event is alone; that one goes to events_dead_letter.
    */
-  async #write(events: readonly IngestEvent[]): Promise<WriteOutcome> {
+  async #write(events: readonly IngestEvent[], firstSeq: number | undefined): Promise<WriteOutcome> {
     const { write } = writePath(this.#knobs.writer)
     for (let retries = 0; ; ) {
       try {
-        await write(this.#sql, events, this.#knobs.dbLatencyMs)
+        // Asked each attempt: whether this batch continues the committed prefix can change while it retries.
+        await write(this.#sql, events, this.#knobs.dbLatencyMs, this.#mark(firstSeq, events.length))
+        this.#committed(firstSeq, events.length)
         this.#succeeded()
         if (retries > 0) this.#log(`database write succeeded after ${retries} retries`)
         return { retries, deadLettered: 0 }
@@ -234,20 +241,21 @@ export class Batcher {
           await this.#retryAfter(error, retries++)
           continue
         }
-        if (events.length === 1) return { retries, deadLettered: await this.#deadLetter(events[0]!, error) }
+        if (events.length === 1) return { retries, deadLettered: await this.#deadLetter(events[0]!, error, firstSeq) }
         const middle = events.length >>> 1
-        const first = await this.#write(events.slice(0, middle))
-        const second = await this.#write(events.slice(middle))
+        const first = await this.#write(events.slice(0, middle), firstSeq)
+        const second = await this.#write(events.slice(middle), firstSeq === undefined ? undefined : firstSeq + middle)
         return { retries: retries + first.retries + second.retries, deadLettered: first.deadLettered + second.deadLettered }
       }
     }
   }
 
-  async #deadLetter(event: IngestEvent, error: unknown): Promise<number> {
+  async #deadLetter(event: IngestEvent, error: unknown, seq: number | undefined): Promise<number> {
     const detail = `${(error as { code?: string }).code ?? ''} ${(error as Error).message}`.trim()
     for (let retries = 0; ; ) {
       try {
-        await this.#sql`insert into events_dead_letter (error, raw) values (${detail}, ${event.raw})`
+        await deadLetter(this.#sql, event, detail, this.#mark(seq, 1))
+        this.#committed(seq, 1)
         this.#succeeded()
         this.#log(`an event the database refused went to events_dead_letter: ${detail}`)
         return 1
@@ -257,10 +265,31 @@ export class Batcher {
           // end in a promise nobody awaits and take the process down without a word.
           this.#stats.dbErrors++
           this.#log(`LOST an event the database refused (${detail}); events_dead_letter refused it too: ${(deadLetterError as Error).message}; raw: ${event.raw.slice(0, 200)}`)
+          await this.#giveUp(seq)
           return 0
         }
         await this.#retryAfter(deadLetterError, retries++)
       }
+    }
+  }
+
+  #mark(firstSeq: number | undefined, count: number) {
+    return firstSeq === undefined ? undefined : this.#ledger?.mark(firstSeq, firstSeq + count - 1)
+  }
+
+  #committed(firstSeq: number | undefined, count: number): void {
+    if (firstSeq !== undefined) this.#ledger?.committed(firstSeq, firstSeq + count - 1)
+  }
+
+  /** A lost event must not hold the spool's offset back (nor come back at every start). */
+  async #giveUp(seq: number | undefined): Promise<void> {
+    const mark = this.#mark(seq, 1)
+    if (!mark) return
+    try {
+      await markOnly(this.#sql, mark)
+      this.#committed(seq, 1)
+    } catch (error) {
+      this.#log(`could not mark the lost event ${seq} as done in the spool: ${(error as Error).message}`)
     }
   }
 

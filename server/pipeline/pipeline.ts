@@ -5,8 +5,12 @@ import type { RejectReason, WriterState, WriterStrategy } from '../../shared/ing
 import type { Config } from '../config.ts'
 import type { Sql } from '../db/client.ts'
 import { invalidConfig, invalidEvent, overloaded, queueFull, unavailable, type SluiceError } from '../errors.ts'
+import { Feeder } from '../spool/feeder.ts'
+import { SpoolError } from '../spool/log.ts'
+import type { Spool } from '../spool/spool.ts'
+import type { SpoolStats } from '../spool/stats.ts'
 import { AdmissionController } from './admission.ts'
-import { Batcher, type DrainReport } from './batcher.ts'
+import { Batcher, type DrainReport as BatcherDrainReport } from './batcher.ts'
 import type { IngestEvent } from './event.ts'
 import { EventQueue, type Ticket } from './queue.ts'
 import { LoopProbe } from './loop-probe.ts'
@@ -15,7 +19,11 @@ import { PipelineStats } from './stats.ts'
 import { writePath } from './writers.ts'
 
 export type { Lifecycle } from '../../shared/metrics.ts'
-export type { DrainReport } from './batcher.ts'
+
+export interface DrainReport extends BatcherDrainReport {
+  /** With the spool: events left on disk, written at the next start. */
+  readonly spooled: number
+}
 
 export function liveConfigFrom(config: Config): LiveConfig {
   return {
@@ -49,6 +57,8 @@ export interface PipelineGauges {
   readonly writer: { strategy: WriterStrategy; state: WriterState }
   readonly databaseDown: boolean
   readonly admission: AdmissionGauges
+  /** Null without the spool (SLUICE_DURABILITY=memory). */
+  readonly spool: SpoolStats | null
 }
 
 /** A change of live knobs: which moved, and who moved them ("api", "burst <name>"). */
@@ -79,8 +89,11 @@ export class Pipeline {
   readonly #highWatermark: number
   /** Moving average of events per accepted request, for admission's estimate. */
   #eventsPerRequest = 1
+  readonly #spool: Spool | undefined
+  readonly #feeder: Feeder | undefined
 
-  constructor(config: Config, sql: Sql, log: (line: string) => void) {
+  /** With `spool`, a request is acknowledged once on disk and the queue is fed from it. */
+  constructor(config: Config, sql: Sql, log: (line: string) => void, spool?: Spool) {
     this.#sql = sql
     this.#log = log
     this.#knobs = liveConfigFrom(config)
@@ -91,7 +104,9 @@ export class Pipeline {
       get maxEvents() { return knobs.queueMaxEvents },
       get maxBytes() { return knobs.queueMaxBytes },
     })
-    this.#batcher = new Batcher({ queue: this.#queue, sql, stats: this.#stats, knobs, concurrency: config.writerConcurrency, log })
+    this.#batcher = new Batcher({ queue: this.#queue, sql, stats: this.#stats, knobs, concurrency: config.writerConcurrency, log, ledger: spool })
+    this.#spool = spool
+    this.#feeder = spool && new Feeder(spool, this.#queue)
     this.#admission = new AdmissionController(knobs.admission)
     const admission = this.#admission
     this.#stopProbe = this.#loop.subscribe((delayMs) => admission.observe(delayMs))
@@ -120,9 +135,23 @@ export class Pipeline {
     return this.#inflightRequests
   }
 
+  /** Starts writing; serving at once, or with the spool once what it held at start is committed. */
   start(): void {
     this.#batcher.start()
-    this.#state = 'serving'
+    const spool = this.#spool
+    if (!spool) {
+      this.#state = 'serving'
+      return
+    }
+    this.#feeder!.start()
+    const started = performance.now()
+    spool.commits.waitFor(spool.recoveredThrough).then(
+      () => {
+        if (spool.replayedAtStart > 0) this.#log(`spool: replayed ${spool.replayedAtStart} events in ${Math.round(performance.now() - started)} ms`)
+        if (this.#state === 'starting') this.#state = 'serving'
+      },
+      () => {}, // stopped before the replay was written: it stays on disk
+    )
   }
 
   /**
@@ -177,7 +206,8 @@ export class Pipeline {
 
   /**
    * Checks, before a byte of the body is read, that this request may go on: the server
-   * is serving, inflight requests and bytes are under their caps, the queue has room.
+   * is serving, inflight requests and bytes are under their caps, the queue (with the
+   * spool: the spool) has room.
    * `reserveBytes` is what the body may take (its Content-Length, or the body limit).
    */
   admit(reserveBytes: number): Admission {
@@ -188,7 +218,12 @@ export class Pipeline {
     // Requests already being read will want queue room too: refusing now, before the body
     // is read and parsed, is what keeps 429s fast when the queue is at its edge.
     const expected = Math.max(1, Math.ceil(this.#inflightRequests * this.#eventsPerRequest))
-    if (writePath(knobs.writer).queued && !this.#queue.fits(expected, 1)) throw this.#queueRefusal()
+    if (writePath(knobs.writer).queued) {
+      // With the spool the disk holds the backlog: its cap, not the queue's, refuses.
+      const spoolRefusal = this.#spool?.refusal(reserveBytes)
+      if (spoolRefusal) throw unavailable(spoolRefusal)
+      if (!this.#spool && !this.#queue.fits(expected, 1)) throw this.#queueRefusal()
+    }
     this.#inflightRequests++
     this.#inflightBytes += reserveBytes
     let released = false
@@ -218,6 +253,7 @@ export class Pipeline {
     // A request still being read when the drain finished must not get a 202 for events
     // that nothing will write.
     if (this.#batcher.stopped) throw unavailable('shutting down')
+    if (this.#spool) return this.#acceptSpooled(this.#spool, events, bytes, waitCommit)
     let ticket: Ticket | undefined
     const committed = waitCommit
       ? new Promise<void>((resolve, reject) => {
@@ -264,6 +300,7 @@ export class Pipeline {
       writer: { strategy: this.#knobs.writer, state: this.#stats.writerState },
       databaseDown: this.#batcher.databaseDown,
       admission: this.#admission.gauges(),
+      spool: this.#spool?.stats() ?? null,
     }
   }
 
@@ -275,15 +312,32 @@ export class Pipeline {
   /** Stops taking requests and writes out the queue, within `timeoutMs`. */
   async drain(timeoutMs: number): Promise<DrainReport> {
     this.beginDrain()
-    const report = await this.#batcher.drain(timeoutMs)
+    const report = this.#spool ? await this.#drainSpooled(this.#spool, timeoutMs) : { ...(await this.#batcher.drain(timeoutMs)), spooled: 0 }
     this.#state = 'stopped'
     this.#stopProbe()
     return report
   }
 
+  /** Feeds what waits on disk while the batcher still writes, then drains the queue. */
+  async #drainSpooled(spool: Spool, timeoutMs: number): Promise<DrainReport> {
+    const deadline = performance.now() + timeoutMs
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([this.#feeder!.settled(), new Promise((resolve) => { timer = setTimeout(resolve, timeoutMs) })])
+    clearTimeout(timer)
+    await this.#feeder!.stop()
+    const report = await this.#batcher.drain(Math.max(0, deadline - performance.now()))
+    spool.commits.rejectWaiters(unavailable('shut down before the events were committed'))
+    await spool.close()
+    // Nothing unwritten is lost: it is on disk, and replayed at the next start.
+    return { drained: report.drained, undrained: 0, spooled: spool.unwrittenEvents }
+  }
+
   #notReadyBecause(): string | undefined {
+    if (this.#state === 'starting' && this.#spool) return `replaying the spool (${this.#spool.unwrittenEvents} events)`
     if (this.#state !== 'serving') return this.#state
     if (this.#batcher.databaseDown) return 'database unreachable'
+    // With the spool a full queue is only memory's read-ahead: the disk's fill is what counts.
+    if (this.#spool) return this.#spool.notReadyBecause(this.#highWatermark)
     const fill = Math.max(this.#queue.events / this.#knobs.queueMaxEvents, this.#queue.bytes / this.#knobs.queueMaxBytes)
     if (fill > this.#highWatermark) return `queue ${Math.round(fill * 100)}% full`
     return undefined
@@ -294,6 +348,28 @@ export class Pipeline {
     this.#stats.eventsAccepted += events
     this.#eventsPerRequest += (events - this.#eventsPerRequest) * EVENTS_PER_REQUEST_WEIGHT
     this.#stats.bytesAccepted += bytes
+  }
+
+  /**
+   * Acknowledged once on disk: the events are appended and fdatasync'd, then queued in
+   * the same turn (in sequence order) or left for the feeder to read back.
+   */
+  async #acceptSpooled(spool: Spool, events: IngestEvent[], bytes: number, waitCommit: boolean): Promise<{ committed: boolean }> {
+    if (events.length === 0) {
+      this.#accepted(0, bytes)
+      return { committed: waitCommit }
+    }
+    let appended
+    try {
+      appended = await spool.append(events)
+    } catch (error) {
+      if (error instanceof SpoolError) throw unavailable(error.message)
+      throw error
+    }
+    this.#feeder!.offer(appended, events, bytes)
+    this.#accepted(events.length, bytes)
+    if (waitCommit) await spool.commits.waitFor(appended.lastSeq)
+    return { committed: waitCommit }
   }
 
   #queueRefusal() {

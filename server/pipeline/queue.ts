@@ -13,6 +13,8 @@ interface Entry {
   taken: number
   readonly enqueuedAt: number
   readonly ticket: Ticket | undefined
+  /** Spool sequence number of events[0], with the spool. */
+  readonly firstSeq: number | undefined
 }
 
 export interface Batch {
@@ -22,6 +24,8 @@ export interface Batch {
   readonly tickets: Array<[Ticket, number]>
   /** When the oldest event in the batch was queued (performance.now()). */
   readonly oldestAt: number
+  /** Spool sequence number of events[0]; the batch's events are numbered without gaps. */
+  readonly firstSeq: number | undefined
 }
 
 export interface Capacity {
@@ -40,6 +44,7 @@ export class EventQueue {
   #events = 0
   #bytes = 0
   #onEnqueue: (() => void) | undefined
+  #onTake: (() => void) | undefined
 
   constructor(readonly capacity: Capacity) {}
 
@@ -51,6 +56,9 @@ export class EventQueue {
   /** Called after each successful enqueue (the batcher's wake-up). */
   onEnqueue(listener: () => void): void { this.#onEnqueue = listener }
 
+  /** Called after each take (room was made: the spool's feeder waits for it). */
+  onTake(listener: () => void): void { this.#onTake = listener }
+
   /** Would `events` more events of `bytes` fit? */
   fits(events: number, bytes: number): boolean {
     return this.#events + events <= this.capacity.maxEvents && this.#bytes + bytes <= this.capacity.maxBytes
@@ -59,11 +67,16 @@ export class EventQueue {
   /** Queues the whole request, or nothing: returns false when it does not fit. */
   tryEnqueue(events: readonly IngestEvent[], bytes: number, ticket?: Ticket): boolean {
     if (!this.fits(events.length, bytes)) return false
-    this.#entries.push({ events, taken: 0, enqueuedAt: performance.now(), ticket })
+    this.enqueue(events, bytes, ticket, undefined)
+    return true
+  }
+
+  /** Queues the request without looking at capacity (the spool's events, already on disk and acknowledged). */
+  enqueue(events: readonly IngestEvent[], bytes: number, ticket: Ticket | undefined, firstSeq: number | undefined): void {
+    this.#entries.push({ events, taken: 0, enqueuedAt: performance.now(), ticket, firstSeq })
     this.#events += events.length
     this.#bytes += bytes
     this.#onEnqueue?.()
-    return true
   }
 
   /** Removes up to `maxEvents` events / `maxBytes` bytes (at least one event) from the front. */
@@ -72,8 +85,13 @@ export class EventQueue {
     const tickets: Array<[Ticket, number]> = []
     let bytes = 0
     const oldestAt = this.oldestAt ?? performance.now()
+    const head = this.#entries[this.#head]
+    const firstSeq = head?.firstSeq === undefined ? undefined : head.firstSeq + head.taken
     while (this.#head < this.#entries.length && events.length < maxEvents) {
       const entry = this.#entries[this.#head]!
+      // A gap in the numbering (a replay skipping what was committed) ends the batch, so
+      // a batch's commit offset is one stretch.
+      if (firstSeq !== undefined && entry.firstSeq !== firstSeq + events.length - entry.taken) break
       const before = events.length
       while (entry.taken < entry.events.length && events.length < maxEvents) {
         const event = entry.events[entry.taken]!
@@ -92,6 +110,7 @@ export class EventQueue {
       this.#entries = this.#entries.slice(this.#head)
       this.#head = 0
     }
-    return { events, bytes, tickets, oldestAt }
+    this.#onTake?.()
+    return { events, bytes, tickets, oldestAt, firstSeq }
   }
 }

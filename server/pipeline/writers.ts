@@ -1,32 +1,19 @@
 import { finished } from 'node:stream/promises'
 import type { WriterStrategy } from '../../shared/ingest.ts'
 import type { Sql } from '../db/client.ts'
+import { recordMark, type CommitMark } from '../spool/offsets.ts'
+import { copyText } from './copy-text.ts'
 import type { IngestEvent } from './event.ts'
 
-/** Writes one batch atomically: all rows commit or none does. */
-export type WriteBatch = (sql: Sql, events: readonly IngestEvent[], latencyMs: number) => Promise<void>
+/**
+ * Writes one batch atomically: all rows commit or none does. With the spool, `mark`
+ * commits in the same transaction, so a replay never writes the batch twice.
+ */
+export type WriteBatch = (sql: Sql, events: readonly IngestEvent[], latencyMs: number, mark?: CommitMark) => Promise<void>
 
 const UNIQUE_VIOLATION = '23505'
 // PostgreSQL binds at most 65535 parameters per statement; 4 per row.
 const INSERT_ROWS_PER_STATEMENT = 10_000
-
-const COPY_SPECIAL = /[\\\t\n\r]/
-const COPY_SPECIAL_ALL = /[\\\t\n\r]/g
-const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' }
-
-/** COPY text format: backslash, tab, newline and CR must be escaped; \N is NULL. */
-function copyField(value: string | null): string {
-  if (value === null) return '\\N'
-  return COPY_SPECIAL.test(value) ? value.replace(COPY_SPECIAL_ALL, (ch) => COPY_ESCAPES[ch]!) : value
-}
-
-function copyText(events: readonly IngestEvent[]): string {
-  let text = ''
-  for (const event of events) {
-    text += `${copyField(event.id)}\t${copyField(event.type)}\t${copyField(event.ts)}\t${copyField(event.raw)}\n`
-  }
-  return text
-}
 
 /**
  * The whole batch goes out as one CopyData message and CopyDone: a batch is at most a
@@ -58,32 +45,34 @@ async function insertRows(sql: Sql, events: readonly IngestEvent[]): Promise<voi
 }
 
 /**
- * Runs `write` alone when it is one statement, or in a transaction when it is several
- * or when an injected delay (`pg_sleep`, a slow database on purpose) must precede it.
+ * Runs `write` alone when it is one statement, or in a transaction when it is several,
+ * when an injected delay (`pg_sleep`, a slow database on purpose) must precede it, or
+ * when the spool's mark must commit with it. Without the spool it stays one statement.
  */
-async function atomically(sql: Sql, latencyMs: number, alone: boolean, write: (sql: Sql) => Promise<void>): Promise<void> {
-  if (latencyMs <= 0 && alone) return write(sql)
+async function atomically(sql: Sql, latencyMs: number, alone: boolean, write: (sql: Sql) => Promise<void>, mark: CommitMark | undefined): Promise<void> {
+  if (latencyMs <= 0 && alone && !mark) return write(sql)
   await sql.begin(async (tx) => {
     if (latencyMs > 0) await tx`select pg_sleep(${latencyMs / 1000})`
     await write(tx as unknown as Sql)
+    if (mark) await recordMark(tx as unknown as Sql, mark)
   })
 }
 
 /** Multi-row INSERT ... ON CONFLICT DO NOTHING: duplicates by id are skipped. */
-export const insertBatch: WriteBatch = (sql, events, latencyMs) =>
-  atomically(sql, latencyMs, events.length <= INSERT_ROWS_PER_STATEMENT, (db) => insertRows(db, events))
+export const insertBatch: WriteBatch = (sql, events, latencyMs, mark) =>
+  atomically(sql, latencyMs, events.length <= INSERT_ROWS_PER_STATEMENT, (db) => insertRows(db, events), mark)
 
 /**
  * COPY FROM STDIN, the fastest path. COPY cannot skip duplicates, so a batch that
  * hits a duplicate id (a client retry) is redone as INSERT ... ON CONFLICT DO NOTHING:
  * the unique index costs nothing for events without an id, and retries are rare.
  */
-export const copyBatch: WriteBatch = async (sql, events, latencyMs) => {
+export const copyBatch: WriteBatch = async (sql, events, latencyMs, mark) => {
   try {
-    await atomically(sql, latencyMs, true, (db) => copyRows(db, events))
+    await atomically(sql, latencyMs, true, (db) => copyRows(db, events), mark)
   } catch (error) {
     if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error
-    await insertBatch(sql, events, 0)
+    await insertBatch(sql, events, 0, mark)
   }
 }
 
@@ -99,3 +88,11 @@ const WRITE_PATHS: Record<WriterStrategy, { readonly queued: boolean; readonly w
 }
 
 export const writePath = (strategy: WriterStrategy) => WRITE_PATHS[strategy]
+
+/** Keeps an event the database refused as data, with why; with the spool, marked as done. */
+export async function deadLetter(sql: Sql, event: IngestEvent, detail: string, mark: CommitMark | undefined): Promise<void> {
+  await atomically(sql, 0, true, async (db) => { await db`insert into events_dead_letter (error, raw) values (${detail}, ${event.raw})` }, mark)
+}
+
+/** The spool's mark alone: an event that could be kept nowhere is done with all the same. */
+export const markOnly = (sql: Sql, mark: CommitMark) => atomically(sql, 0, true, async () => {}, mark)

@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { NDJSON, ndjson, postEvents } from './support/post.ts'
+import { eventually, startTestSluice, type TestSluice } from './support/sluice.ts'
+
+const spoolDirs: string[] = []
+const spoolDir = () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sluice-spool-'))
+  spoolDirs.push(dir)
+  return dir
+}
+afterAll(() => {
+  for (const dir of spoolDirs) rmSync(dir, { recursive: true, force: true })
+})
+
+// These tests are about durability: CPU admission (which sheds on a busy machine) stays out of them.
+const ADMISSION_OFF = { admission: 'off' } as const
+
+const countTag = async (sluice: TestSluice, tag: string) => {
+  const [row] = await sluice.db`select count(*)::int as n from events where payload->>'tag' = ${tag}`
+  return row!.n as number
+}
+
+describe('with the spool', () => {
+  let sluice: TestSluice
+  beforeAll(async () => {
+    sluice = await startTestSluice({ ...ADMISSION_OFF, durability: 'spool', spoolDir: spoolDir() })
+    await eventually(async () => (await fetch(`${sluice.url}/readyz`)).ok, 10_000, 'ready')
+  })
+  afterAll(() => sluice?.stop())
+
+  it('acknowledges after an fdatasync, writes the events, and moves the committed offset past them', async () => {
+    const before = sluice.pipeline.gauges().spool!
+    for (let n = 0; n < 20; n++) expect((await postEvents(sluice.url, ndjson([{ tag: 'spooled', n }, { tag: 'spooled', n }]), NDJSON)).status).toBe(202)
+    await eventually(async () => (await countTag(sluice, 'spooled')) === 40, 10_000, '40 rows')
+    const after = sluice.pipeline.gauges().spool!
+    expect(after.eventsSyncedTotal - before.eventsSyncedTotal).toBe(40)
+    expect(after.fsyncsTotal).toBeGreaterThan(before.fsyncsTotal)
+    const [offset] = await sluice.db`select seq::int from spool_offsets`
+    await eventually(() => sluice.pipeline.gauges().spool!.oldestUnwrittenAgeMs === 0, 5_000, 'nothing unwritten')
+    expect(offset!.seq).toBeGreaterThanOrEqual(40)
+  })
+
+  it('answers ?wait=commit once the rows are committed', async () => {
+    const response = await postEvents(sluice.url, ndjson(Array.from({ length: 30 }, (_, n) => ({ tag: 'spool-commit', n }))), NDJSON, '?wait=commit')
+    expect(response).toMatchObject({ status: 200, body: { accepted: 30, committed: 30 } })
+    expect(await countTag(sluice, 'spool-commit')).toBe(30)
+  })
+
+  it('stores an event with an id once, across retries', async () => {
+    const events = [{ id: 'spool-dup-1', tag: 'spool-dup' }, { id: 'spool-dup-2', tag: 'spool-dup' }]
+    for (let attempt = 0; attempt < 3; attempt++) expect((await postEvents(sluice.url, ndjson(events), NDJSON, '?wait=commit')).status).toBe(200)
+    expect(await countTag(sluice, 'spool-dup')).toBe(2)
+  })
+
+  it('shows the spool in /metrics', async () => {
+    const text = await (await fetch(`${sluice.url}/metrics`)).text()
+    expect(Number(/^sluice_spool_fsyncs_total (\d+)/m.exec(text)?.[1])).toBeGreaterThan(0)
+    expect(text).toMatch(/^sluice_spool_torn_records 0$/m)
+  })
+})
+
+describe('a full spool', () => {
+  let sluice: TestSluice
+  beforeAll(async () => {
+    // Nothing is written until the test says so: the spool can only fill.
+    sluice = await startTestSluice({
+      ...ADMISSION_OFF,
+      durability: 'spool',
+      spoolDir: spoolDir(),
+      spoolMaxBytes: 256 * 1024,
+      flushIntervalMs: 60_000,
+      batchMaxEvents: 1_000_000,
+    })
+    await eventually(async () => (await fetch(`${sluice.url}/readyz`)).ok, 10_000, 'ready')
+  })
+  afterAll(() => sluice?.stop())
+
+  it('answers 503 with Retry-After and turns /readyz false, then takes requests again once written', async () => {
+    const body = ndjson(Array.from({ length: 10 }, (_, n) => ({ tag: 'fill', n, pad: 'x'.repeat(1_000) })))
+    let accepted = 0
+    let refused
+    for (let i = 0; i < 200 && !refused; i++) {
+      const response = await postEvents(sluice.url, body, NDJSON)
+      if (response.status === 202) accepted++
+      else refused = response
+    }
+    expect(accepted).toBeGreaterThan(5)
+    expect(refused?.status).toBe(503)
+    expect(refused?.body).toMatchObject({ error: 'unavailable', detail: expect.stringMatching(/spool full/) })
+    expect(Number(refused?.headers.get('retry-after'))).toBeGreaterThan(0)
+    const readyz = await fetch(`${sluice.url}/readyz`)
+    expect(readyz.status).toBe(503)
+    expect(await readyz.json()).toMatchObject({ ready: false, reason: expect.stringMatching(/^spool \d+% full$/) })
+
+    sluice.pipeline.setKnobs({ flushIntervalMs: 10 }, 'test')
+    await eventually(async () => (await countTag(sluice, 'fill')) === accepted * 10, 10_000, 'the spooled events to be written')
+    await eventually(async () => (await fetch(`${sluice.url}/readyz`)).ok, 10_000, 'ready again')
+    expect((await postEvents(sluice.url, body, NDJSON)).status).toBe(202)
+  })
+})

@@ -69,7 +69,7 @@ export async function startSluice(config: Config, log: Log = () => {}): Promise<
   try {
     sql = await connect(config.databaseUrl ?? embedded!.url, config, log)
     const pipeline = new Pipeline(config, sql, log)
-    const bursts = new BurstManager({ config, pipeline, sql, log })
+    const bursts = new BurstManager({ config, pipeline, sql, log, databasePid: embedded?.pid })
     await bursts.init()
     const live = createTelemetry(config, pipeline, log)
     telemetry = live

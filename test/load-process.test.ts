@@ -48,6 +48,12 @@ describe('the generator process', () => {
     // The test database is external to the server: its CPU is not the server's to read.
     expect(record.series.every((point) => point.cpu.database === null)).toBe(true)
     await eventually(() => !alive(pid), 2_000, 'the generator to exit')
+
+    const csv = (await api<string>(sluice.url, 'GET', `/api/bursts/${id}?format=csv`)).body.trim().split('\n').map((line) => line.split(','))
+    const column = (name: string) => csv.slice(1).map((row) => row[csv[0]!.indexOf(name)])
+    expect(column('cpu_generator_cores').map(Number)).toEqual(record.series.map((point) => point.cpu.generator))
+    expect(column('cpu_database_cores').every((cell) => cell === '')).toBe(true)
+    expect(column('warmup')).toEqual(record.series.map(() => '0'))
   })
 
   it('killed mid-run, fails the run while the server keeps serving', async () => {

@@ -6,8 +6,9 @@ import type { GeneratorMessage, ParentMessage } from './protocol.ts'
 // IPC channel closes (the server is done with it, exited, or was killed) it exits.
 if (!process.send) throw new Error('the burst generator runs as a child of the server (run.ts forks it)')
 
+// A send racing the channel's close fails with EPIPE: that is the normal end, not a crash.
 const post = (message: GeneratorMessage) => {
-  if (process.connected) process.send!(message)
+  if (process.connected) process.send!(message, undefined, {}, () => {})
 }
 process.on('disconnect', () => process.exit(0))
 

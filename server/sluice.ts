@@ -72,7 +72,7 @@ export async function startSluice(config: Config, log: Log = () => {}): Promise<
     sql = await connect(config.databaseUrl ?? embedded!.url, config, log)
     if (config.durability === 'spool') spool = await openSpool(config, sql, log)
     const pipeline = new Pipeline(config, sql, log, spool)
-    const bursts = new BurstManager({ config, pipeline, sql, log })
+    const bursts = new BurstManager({ config, pipeline, sql, log, databasePid: embedded?.pid })
     await bursts.init()
     const live = createTelemetry(config, pipeline, log)
     telemetry = live

@@ -3,6 +3,7 @@
  * dashboard and the CLI. Times are milliseconds; rates are requests per second.
  */
 import type { LiveConfig } from './config.ts'
+import type { CpuCores } from './cpu.ts'
 
 /** closed: N connections, each sends when its last answer arrived. open: a target arrival rate. */
 export const BURST_MODELS = ['closed', 'open'] as const
@@ -118,7 +119,16 @@ export interface ServerVitals {
   readonly loopDelayMaxMs: number
 }
 
-export type BurstSeriesPoint = BurstWindow & ServerVitals
+/**
+ * One second of a run. Every second from the start has its row, even one in which the
+ * server was stalled: its loop delay is then the stall that covered it, never 0.
+ */
+export type BurstSeriesPoint = BurstWindow & ServerVitals & {
+  /** Server and database as the server read them; generator as the generator read itself. */
+  readonly cpu: CpuCores
+  /** Inside the warm-up: charted, but not in the summary's figures. */
+  readonly warmup: boolean
+}
 
 export const BURST_STATUSES = ['running', 'finished', 'stopped', 'failed'] as const
 export type BurstStatus = (typeof BURST_STATUSES)[number]
@@ -163,6 +173,10 @@ export interface BurstSummary {
   }
   /** True when the generator fell behind its schedule (late or skipped sends). */
   readonly generatorSaturated: boolean
+  /** The generator's own process (null before it started) and its CPU over the run's seconds, in cores. */
+  readonly generator: { readonly pid: number | null; readonly cpuMeanCores: number; readonly cpuMaxCores: number }
+  /** The first this-many ms of the run are left out of the figures above (still in the series). */
+  readonly warmupMs: number
   readonly error?: string
 }
 
@@ -187,5 +201,17 @@ export type BurstPhase = BurstProgress['phase']
 export const LATE_SEND_MS = 10
 /** A send this far behind its intended time is skipped (and counted), not sent. */
 export const SKIP_SEND_MS = 1_000
+/**
+ * An open burst's first seconds are a warm-up, left out of its summary: the server's
+ * code is still cold and connections are still being added, which once put 2-3 s of
+ * stall into every open run's p99. Only runs at least twice this long have one.
+ */
+export const WARMUP_MS = 2_000
+
+/** The warm-up of a run of this spec, in ms from its start (0: none). */
+export function warmupMsFor(spec: Pick<BurstSpec, 'model' | 'durationMs'>): number {
+  return spec.model === 'open' && spec.durationMs >= 2 * WARMUP_MS ? WARMUP_MS : 0
+}
+
 /** A run whose late plus skipped sends exceed this share of its intended ones says the generator was saturated. */
 export const SATURATED_SHARE = 0.01

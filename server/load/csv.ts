@@ -16,7 +16,12 @@ const FIXED = [
   ['max_ms', (p) => p.latency.max],
   ['server_rss_bytes', (p) => p.rssBytes],
   ['server_loop_delay_max_ms', (p) => p.loopDelayMaxMs],
-] as const satisfies ReadonlyArray<readonly [string, (point: BurstRecord['series'][number]) => number]>
+  // Runs saved before CPU and warm-up were recorded have neither: their cells stay empty.
+  ['warmup', (p) => (p.warmup === undefined ? '' : Number(p.warmup))],
+  ['cpu_server_cores', (p) => p.cpu?.server ?? ''],
+  ['cpu_database_cores', (p) => p.cpu?.database ?? ''],
+  ['cpu_generator_cores', (p) => p.cpu?.generator ?? ''],
+] as const satisfies ReadonlyArray<readonly [string, (point: BurstRecord['series'][number]) => number | string]>
 
 /** The per-second series as CSV: fixed columns, then one per status code seen, then errors by kind. */
 export function seriesCsv(record: BurstRecord): string {

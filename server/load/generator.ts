@@ -1,11 +1,12 @@
 import { Agent } from 'node:http'
-import { LATE_SEND_MS, SKIP_SEND_MS, type RequestKind } from '../../shared/bursts.ts'
+import { LATE_SEND_MS, SKIP_SEND_MS, warmupMsFor, type RequestKind } from '../../shared/bursts.ts'
 import { bodyFactory } from './bodies.ts'
 import { Cutter, send, type Outcome } from './client.ts'
 import { requestMix } from './mix.ts'
 import type { GeneratorInput, GeneratorMessage, GeneratorResult } from './protocol.ts'
 import { arrivals, levelAt, peakLevel } from './shape.ts'
 import { Tally } from './tally.ts'
+import { openConnections, warmConnections } from './warm-up.ts'
 
 // A request with no answer after this long (plus its drip time) counts as a timeout.
 const REQUEST_TIMEOUT_MS = 30_000
@@ -50,16 +51,23 @@ class Waker {
 
 /**
  * Runs one burst against the target and reports a window every tick and every second.
- * Meant for its own thread (worker.ts): its timers must not share a loop with the server.
+ * Meant for its own process (worker.ts): its timers and CPU must not be the server's.
+ *
+ * An open burst first opens connections, then starts its clock (`clock` message); its
+ * first `warmupMsFor(spec)` ms count in the ticks and seconds but not in the result.
+ * Each request counts in the second it happened in, so a second where the generator
+ * itself was late is still its own row, and no second is skipped.
  */
 export function startGenerator(input: GeneratorInput, report: (message: GeneratorMessage) => void): RunningGenerator {
   const { spec, maxConnections, tickMs } = input
   const open = spec.model === 'open'
+  const warmupMs = warmupMsFor(spec)
   const target = { host: input.host, port: input.port, token: input.token, path: spec.ack === 'commit' ? '/v1/events?wait=commit' : '/v1/events' }
   const dripMs = spec.dripMs ?? 1_000
   const bodyFor = bodyFactory(spec.body)
   const nextKind = requestMix(spec)
-  const agent = new Agent({ keepAlive: true, scheduling: 'lifo' })
+  // Enough idle sockets kept that the warm-up's connections all stay in the pool.
+  const agent = new Agent({ keepAlive: true, scheduling: 'lifo', maxFreeSockets: Math.max(256, maxConnections) })
   const cutter = new Cutter()
   // Wakes the open model's pump when a connection frees up.
   const slotFreed = new Waker()
@@ -68,47 +76,90 @@ export function startGenerator(input: GeneratorInput, report: (message: Generato
   const tick = new Tally()
   const second = new Tally()
   const total = new Tally()
-  const tallies = [tick, second, total]
-  const t0 = performance.now()
+  // Time 0 of the run: set once the warm-up connections are open.
+  let t0 = performance.now()
   const elapsed = () => performance.now() - t0
   let inflight = 0
   let eventsAccepted = 0
   let stopped = false
+  let cancelWarmUp = () => {}
   // Requests cut off because the end grace ran out count as timeouts; those cut by stop() do not.
   let cutByGrace = false
   const sendingOver = () => stopped || elapsed() >= spec.durationMs
-  const level = () => levelAt(spec.shape, Math.min(elapsed(), spec.durationMs), spec.durationMs)
+  const levelAtMs = (t: number) => levelAt(spec.shape, Math.min(t, spec.durationMs), spec.durationMs)
+  const level = () => levelAtMs(elapsed())
+
+  // The second under way: [secondIndex, secondIndex + 1) s of the run.
+  let secondIndex = 0
+  let cpuAt = performance.now()
+  let cpuBefore = process.cpuUsage()
+  /** This process's CPU since the last call, in cores. */
+  function ownCpu(): number {
+    const used = process.cpuUsage(cpuBefore)
+    const wallMs = performance.now() - cpuAt
+    cpuBefore = process.cpuUsage()
+    cpuAt = performance.now()
+    return wallMs > 0 ? Math.round(((used.user + used.system) / 1_000 / wallMs) * 1_000) / 1_000 : 0
+  }
+  /** Reports every second that has ended by `now` (ms of the run), each with its own counts. */
+  function rollSeconds(now: number): void {
+    if (now < (secondIndex + 1) * SECOND_MS) return
+    // Seconds that end in one roll (this process was starved) share its CPU reading.
+    const cpuCores = ownCpu()
+    for (; now >= (secondIndex + 1) * SECOND_MS; secondIndex++) {
+      const end = (secondIndex + 1) * SECOND_MS
+      report({ type: 'second', window: second.window(end, SECOND_MS, levelAtMs(end), inflight, open), cpuCores })
+      second.reset()
+    }
+  }
+
+  /** Counts in the tick and the second; in the run's result only past the warm-up. `at`: the request's intended time. */
+  function count(at: number, apply: (tally: Tally) => void): void {
+    rollSeconds(elapsed())
+    apply(tick)
+    apply(second)
+    if (at >= warmupMs) apply(total)
+  }
 
   let tickStart = 0
-  let secondStart = 0
   const emitTick = () => {
     const now = elapsed()
+    rollSeconds(now)
     report({ type: 'tick', window: tick.window(now, now - tickStart, level(), inflight, open), sofar: sofar() })
     tick.reset()
     tickStart = now
   }
-  const emitSecond = () => {
-    const now = elapsed()
-    report({ type: 'second', window: second.window(now, now - secondStart, level(), inflight, open) })
-    second.reset()
-    secondStart = now
+  const timers = new Set<NodeJS.Timeout>()
+  let secondTimer: NodeJS.Timeout | undefined
+  // A timeout at each second's end rather than an interval, which drifts by its callbacks' lateness.
+  const armSecond = () => {
+    secondTimer = setTimeout(() => {
+      rollSeconds(elapsed())
+      armSecond()
+    }, Math.max(1, (secondIndex + 1) * SECOND_MS - elapsed() + 1))
   }
-  const tickTimer = setInterval(emitTick, tickMs)
-  const secondTimer = setInterval(emitSecond, SECOND_MS)
-  let lastLevel = Math.round(level())
-  const levelTimer = setInterval(() => {
-    const now = Math.round(level())
-    if (now !== lastLevel) levelMoved.wake()
-    lastLevel = now
-  }, LEVEL_POLL_MS)
-  const endTimer = setTimeout(() => {
-    levelMoved.wake()
-    slotFreed.wake()
-  }, spec.durationMs)
+  function startClock(): void {
+    t0 = performance.now()
+    ownCpu()
+    report({ type: 'clock', startedAt: performance.timeOrigin + t0 })
+    timers.add(setInterval(emitTick, tickMs))
+    armSecond()
+    let lastLevel = Math.round(level())
+    timers.add(setInterval(() => {
+      const now = Math.round(level())
+      if (now !== lastLevel) levelMoved.wake()
+      lastLevel = now
+    }, LEVEL_POLL_MS))
+    timers.add(setTimeout(() => {
+      levelMoved.wake()
+      slotFreed.wake()
+    }, spec.durationMs))
+  }
 
   function sofar(): GeneratorResult {
     return {
       runMs: Math.round(Math.min(elapsed(), spec.durationMs)),
+      warmupMs,
       intended: total.intended,
       sent: total.sent,
       answered: total.answered,
@@ -124,21 +175,22 @@ export function startGenerator(input: GeneratorInput, report: (message: Generato
   }
 
   function record(kind: RequestKind, intendedAt: number, outcome: Outcome): void {
+    const at = intendedAt - t0
     if ('status' in outcome) {
       const latencyUs = kind === 'normal' ? (performance.now() - intendedAt) * 1_000 : undefined
-      for (const tally of tallies) tally.countAnswer(kind, outcome.status, latencyUs)
-      eventsAccepted += outcome.accepted ?? 0
+      count(at, (tally) => tally.countAnswer(kind, outcome.status, latencyUs))
+      if (at >= warmupMs) eventsAccepted += outcome.accepted ?? 0
     } else if ('error' in outcome) {
-      for (const tally of tallies) tally.countError(outcome.error)
+      count(at, (tally) => tally.countError(outcome.error))
     } else if ('cancelled' in outcome && cutByGrace) {
-      for (const tally of tallies) tally.countError('timeout')
+      count(at, (tally) => tally.countError('timeout'))
     }
   }
 
   /** Starts one request; latency runs from `intendedAt` (performance.now() time), not from now. */
   async function fire(kind: RequestKind, intendedAt: number, late: boolean): Promise<void> {
     inflight++
-    for (const tally of tallies) tally.countSent(kind, late)
+    count(intendedAt - t0, (tally) => tally.countSent(kind, late))
     const outcome = await send(target, kind, bodyFor(kind), { agent, dripMs, timeoutMs: REQUEST_TIMEOUT_MS + dripMs, cutter })
     inflight--
     record(kind, intendedAt, outcome)
@@ -151,8 +203,9 @@ export function startGenerator(input: GeneratorInput, report: (message: Generato
         await levelMoved.sleep()
         continue
       }
-      for (const tally of tallies) tally.intended++
-      await fire(nextKind(), performance.now(), false)
+      const now = performance.now()
+      count(now - t0, (tally) => tally.intended++)
+      await fire(nextKind(), now, false)
     }
   }
 
@@ -171,9 +224,9 @@ export function startGenerator(input: GeneratorInput, report: (message: Generato
       const now = elapsed()
       for (; !next.done && next.value <= now; next = schedule.next()) {
         due.push(next.value)
-        for (const tally of tallies) tally.intended++
+        count(next.value, (tally) => tally.intended++)
       }
-      for (; head < due.length && now - due[head]! > SKIP_SEND_MS; head++) for (const tally of tallies) tally.skipped++
+      for (; head < due.length && now - due[head]! > SKIP_SEND_MS; head++) count(due[head]!, (tally) => tally.skipped++)
       let turn = 0
       for (; head < due.length && inflight < maxConnections && turn < SENDS_PER_TURN; head++, turn++) {
         const at = due[head]!
@@ -192,7 +245,7 @@ export function startGenerator(input: GeneratorInput, report: (message: Generato
       }
       const over = now >= spec.durationMs
       // Whatever could not get a connection before the end is skipped, and said so.
-      if (over) for (; head < due.length; head++) for (const tally of tallies) tally.skipped++
+      if (over) for (; head < due.length; head++) count(due[head]!, (tally) => tally.skipped++)
       if ((next.done || over) && head >= due.length) break
       const untilNext = next.done ? SLOT_POLL_MS : next.value - now
       await slotFreed.sleep(Math.max(0, head < due.length ? Math.min(untilNext, SLOT_POLL_MS) : untilNext))
@@ -201,6 +254,10 @@ export function startGenerator(input: GeneratorInput, report: (message: Generato
   }
 
   const done = (async (): Promise<GeneratorResult> => {
+    const warm = openConnections(agent, target, warmConnections(spec, maxConnections))
+    cancelWarmUp = warm.cancel
+    await warm.opened
+    startClock()
     const sendingPhase = open ? openModel() : closedModel()
     let graceTimer: NodeJS.Timeout | undefined
     const graceOver = new Promise<'grace'>((resolve) => {
@@ -210,12 +267,14 @@ export function startGenerator(input: GeneratorInput, report: (message: Generato
     cutter.cutAll()
     await sendingPhase
     clearTimeout(graceTimer)
-    clearInterval(tickTimer)
-    clearInterval(secondTimer)
-    clearInterval(levelTimer)
-    clearTimeout(endTimer)
+    for (const timer of timers) clearTimeout(timer)
+    clearTimeout(secondTimer)
     emitTick()
-    emitSecond()
+    // The last second is cut short where the run ended.
+    const end = elapsed()
+    if (end > secondIndex * SECOND_MS) {
+      report({ type: 'second', window: second.window(end, end - secondIndex * SECOND_MS, level(), inflight, open), cpuCores: ownCpu() })
+    }
     agent.destroy()
     return sofar()
   })()
@@ -224,6 +283,7 @@ export function startGenerator(input: GeneratorInput, report: (message: Generato
     done,
     stop() {
       stopped = true
+      cancelWarmUp()
       cutter.cutAll()
       levelMoved.wake()
       slotFreed.wake()

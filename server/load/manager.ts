@@ -19,6 +19,8 @@ export interface BurstManagerOptions {
   readonly pipeline: Pipeline
   readonly sql: Sql
   readonly log: (line: string) => void
+  /** The embedded PostgreSQL's postmaster, so runs can chart the database's CPU; none for an external one. */
+  readonly databasePid?: number | undefined
 }
 
 /** The server's own address as the generator should dial it: a wildcard bind means loopback. */
@@ -54,6 +56,7 @@ export class BurstManager {
   readonly #store: BurstStore
   readonly #log: (line: string) => void
   readonly #caps: BurstCaps
+  readonly #databasePid: number | undefined
   readonly #listeners = new Set<ProgressListener>()
   #target: { host: string; port: number } | undefined
   /** The latest run: the running one, or the last to end (served from memory until saved). */
@@ -61,8 +64,9 @@ export class BurstManager {
   /** From start until the run is saved and its knobs are back: no second burst before then. */
   #busy: Promise<void> | undefined
 
-  constructor({ config, pipeline, sql, log }: BurstManagerOptions) {
+  constructor({ config, pipeline, sql, log, databasePid }: BurstManagerOptions) {
     this.#config = config
+    this.#databasePid = databasePid
     this.#pipeline = pipeline
     this.#store = new BurstStore(sql)
     this.#log = log
@@ -94,6 +98,11 @@ export class BurstManager {
     return this.#current?.status === 'running' ? this.#current.id : undefined
   }
 
+  /** The running burst's generator process, for CPU sampling. */
+  get generatorPid(): number | undefined {
+    return this.#current?.status === 'running' ? this.#current.generatorPid : undefined
+  }
+
   /** Starts `{ preset: name }` or `{ spec }`; throws 400 (bad request), 409 (one is running), 503 (not listening). */
   async start(request: unknown): Promise<BurstSummary> {
     const { name, spec } = this.#resolve(request)
@@ -112,6 +121,7 @@ export class BurstManager {
         name,
         input: { spec, ...this.#target, token: this.#config.token, maxConnections: this.#caps.maxConnections, tickMs: this.#config.tickMs },
         pipeline: this.#pipeline,
+        databasePid: this.#databasePid,
         onProgress: (progress) => this.#emit(progress),
       })
     } catch (error) {

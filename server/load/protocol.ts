@@ -1,6 +1,6 @@
 import type { BurstErrorKind, BurstSpec, BurstWindow, KindTotals, LatencyStats, RequestKind, StatusCounts } from '../../shared/bursts.ts'
 
-/** What the burst runner hands the generator thread. */
+/** What the burst runner hands the generator process, in its `start` message. */
 export interface GeneratorInput {
   readonly spec: BurstSpec
   /** This server's own loopback address: never one taken from a request. */
@@ -12,10 +12,12 @@ export interface GeneratorInput {
   readonly tickMs: number
 }
 
-/** Counts since the burst started. */
+/** Counts since the burst started, the warm-up left out. */
 export interface GeneratorResult {
-  /** Time spent sending: the duration, or less when stopped. */
+  /** Time spent sending: the duration, or less when stopped. Includes the warm-up. */
   readonly runMs: number
+  /** The first ms of the run kept out of these counts (open bursts only). */
+  readonly warmupMs: number
   readonly intended: number
   readonly sent: number
   readonly answered: number
@@ -30,11 +32,18 @@ export interface GeneratorResult {
   readonly eventsAccepted: number
 }
 
-/** Messages from the generator thread; the parent answers only with `{ type: 'stop' }`. */
+/**
+ * Messages from the generator process. `clock` comes once, when its connections are open
+ * and time 0 of the run begins: epoch ms, read on the same system clock as the server's.
+ * `second` comes for every second of the run in order, none skipped, with the CPU the
+ * generator itself used in it (cores).
+ */
 export type GeneratorMessage =
+  | { readonly type: 'clock'; readonly startedAt: number }
   | { readonly type: 'tick'; readonly window: BurstWindow; readonly sofar: GeneratorResult }
-  | { readonly type: 'second'; readonly window: BurstWindow }
+  | { readonly type: 'second'; readonly window: BurstWindow; readonly cpuCores: number }
   | { readonly type: 'done'; readonly result: GeneratorResult }
   | { readonly type: 'failed'; readonly error: string }
 
-export type ParentMessage = { readonly type: 'stop' }
+/** From the server: one `start`, then at most a `stop`. */
+export type ParentMessage = { readonly type: 'start'; readonly input: GeneratorInput } | { readonly type: 'stop' }

@@ -1,36 +1,41 @@
-import { Worker } from 'node:worker_threads'
+import { fork, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import {
   SATURATED_SHARE,
+  warmupMsFor,
   type BurstProgress,
   type BurstSeriesPoint,
   type BurstSpec,
   type BurstStatus,
   type BurstSummary,
   type BurstWindow,
-  type ServerVitals,
 } from '../../shared/bursts.ts'
+import { cpuSampler, type CpuSampler } from '../metrics/cpu.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
 import type { GeneratorInput, GeneratorMessage, GeneratorResult, ParentMessage } from './protocol.ts'
 import { countersSince, snapshotCounters, type CounterSnapshot } from './server-counters.ts'
-import { monitorVitals } from './vitals.ts'
+import { monitorVitals, type VitalsMonitor } from './vitals.ts'
 
 // DELETE must have the generator and its sockets gone within a second.
 const STOP_DEADLINE_MS = 800
 // After the last answer, the server may still be reading hang-ups: count them before the summary.
 const SETTLE_MS = 100
 const SETTLE_DEADLINE_MS = 1_000
-const WORKER_ENTRY = new URL('./worker.mjs', import.meta.url)
+const WORKER_ENTRY = fileURLToPath(new URL('./worker.mjs', import.meta.url))
 
 export interface BurstRunOptions {
   readonly id: string
   readonly name: string
   readonly input: GeneratorInput
   readonly pipeline: Pipeline
+  /** The embedded PostgreSQL's postmaster, for the database's CPU; none for an external one. */
+  readonly databasePid?: number | undefined
   readonly onProgress: (progress: BurstProgress) => void
 }
 
 const EMPTY: GeneratorResult = {
   runMs: 0,
+  warmupMs: 0,
   intended: 0,
   sent: 0,
   answered: 0,
@@ -49,9 +54,10 @@ type EndStatus = Exclude<BurstStatus, 'running'>
 const rate = (count: number, ms: number) => (ms > 0 ? Math.round((count * 1_000_000) / ms) / 1_000 : 0)
 
 /**
- * One burst, seen from the server's thread: starts the generator thread, adds the
- * server's own vital signs to each window, keeps the per-second series and builds the
- * summary. `ended` resolves with the final summary however the run ends.
+ * One burst, seen from the server: forks the generator process, adds the server's own
+ * vital signs and CPU to each window, keeps the per-second series and builds the
+ * summary. `ended` resolves with the final summary however the run ends; a generator
+ * that dies before reporting its result makes the run `failed`.
  */
 export class BurstRun {
   readonly id: string
@@ -66,36 +72,46 @@ export class BurstRun {
   #serverCounters: CounterSnapshot | undefined
   #error: string | undefined
   #stopRequested = false
-  readonly #worker: Worker
-  readonly #vitals = monitorVitals()
+  readonly #child: ChildProcess
+  readonly #vitals: VitalsMonitor
+  readonly #cpu: CpuSampler
   readonly #before: CounterSnapshot
   readonly #pipeline: Pipeline
   readonly #onProgress: (progress: BurstProgress) => void
-  // Worst vitals since the last per-second point.
-  #second: ServerVitals = { rssBytes: 0, loopDelayMaxMs: 0 }
+  /** Epoch ms of the generator's time 0, from its `clock` message. */
+  #clockAt: number | undefined
 
-  constructor({ id, name, input, pipeline, onProgress }: BurstRunOptions) {
+  constructor({ id, name, input, pipeline, databasePid, onProgress }: BurstRunOptions) {
     this.id = id
     this.name = name
     this.spec = input.spec
     this.#pipeline = pipeline
     this.#onProgress = onProgress
+    this.#cpu = cpuSampler({ databasePid })
+    this.#vitals = monitorVitals(pipeline.loop)
     this.#before = snapshotCounters(pipeline)
-    this.#worker = new Worker(WORKER_ENTRY, { workerData: input, execArgv: [] })
-    this.#worker.unref()
+    // Not the server's flags (a debugger port, a test runner's hooks): worker.mjs brings its own loader.
+    this.#child = fork(WORKER_ENTRY, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    // The run must not keep the server's process alive, nor its channel.
+    this.#child.unref()
+    ;(this.#child.channel as { unref?: () => void } | undefined)?.unref?.()
     this.ended = new Promise<BurstSummary>((resolve) => {
       let finished = false
       const end = (status: EndStatus, error?: string) => {
         if (finished) return
         finished = true
+        this.#release()
         void this.#finish(status, error).then(resolve)
       }
-      this.#worker.on('message', (message: GeneratorMessage) => {
+      this.#child.on('message', (message: GeneratorMessage) => {
         switch (message.type) {
+          case 'clock':
+            this.#clockAt = message.startedAt
+            return
           case 'tick':
             return this.#tick(message.window, message.sofar)
           case 'second':
-            return this.#secondPoint(message.window)
+            return this.#secondPoint(message.window, message.cpuCores)
           case 'done':
             this.#sofar = message.result
             return end(this.#stopRequested ? 'stopped' : 'finished')
@@ -103,18 +119,27 @@ export class BurstRun {
             return end('failed', message.error)
         }
       })
-      this.#worker.on('error', (error) => end('failed', error.stack ?? String(error)))
-      this.#worker.on('exit', (code) => end(this.#stopRequested ? 'stopped' : 'failed', `generator exited (code ${code}) before reporting`))
+      this.#child.on('error', (error) => end('failed', `generator process: ${error.message}`))
+      this.#child.on('exit', (code, signal) => {
+        if (this.#stopRequested) return end('stopped')
+        end('failed', `generator process (pid ${this.#child.pid}) exited with ${signal ?? `code ${code}`} before reporting`)
+      })
     })
+    this.#send({ type: 'start', input })
     onProgress({ phase: 'started', id, at: this.startedAt, name, spec: this.spec })
   }
 
-  /** Stops the generator; resolves with the summary. The thread is ended if it does not stop in time. */
+  /** The generator's process id; undefined if it could not be started. */
+  get generatorPid(): number | undefined {
+    return this.#child.pid
+  }
+
+  /** Stops the generator; resolves with the summary. Its process is killed if it does not stop in time. */
   async stop(): Promise<BurstSummary> {
     if (this.status === 'running' && !this.#stopRequested) {
       this.#stopRequested = true
-      this.#worker.postMessage({ type: 'stop' } satisfies ParentMessage)
-      const timer = setTimeout(() => void this.#worker.terminate(), STOP_DEADLINE_MS)
+      this.#send({ type: 'stop' })
+      const timer = setTimeout(() => this.#kill(), STOP_DEADLINE_MS)
       void this.ended.finally(() => clearTimeout(timer))
     }
     return this.ended
@@ -124,6 +149,8 @@ export class BurstRun {
     const r = this.#sofar
     const open = this.spec.model === 'open'
     const server = this.#serverCounters ?? countersSince(this.#before, snapshotCounters(this.#pipeline))
+    // Rates are over the time the counts cover: the warm-up is in neither.
+    const measuredMs = Math.max(0, r.runMs - r.warmupMs)
     return {
       id: this.id,
       name: this.name,
@@ -137,7 +164,7 @@ export class BurstRun {
       statuses: r.statuses,
       errors: r.errors,
       eventsAccepted: r.eventsAccepted,
-      rates: { offered: rate(open ? r.intended : r.sent, r.runMs), sent: rate(r.sent, r.runMs), achieved: rate(r.answered, r.runMs), ok: rate(r.ok, r.runMs) },
+      rates: { offered: rate(open ? r.intended : r.sent, measuredMs), sent: rate(r.sent, measuredMs), achieved: rate(r.answered, measuredMs), ok: rate(r.ok, measuredMs) },
       latency: r.latency,
       server: {
         requestsByStatus: server.requestsByStatus,
@@ -147,22 +174,52 @@ export class BurstRun {
         maxLoopDelayMs: this.#vitals.peak.loopDelayMaxMs,
       },
       generatorSaturated: r.intended > 0 && (r.late + r.skipped) / r.intended > SATURATED_SHARE,
+      generator: { pid: this.#child.pid ?? null, ...this.#generatorCpu() },
+      warmupMs: r.warmupMs,
       ...(this.#error ? { error: this.#error } : {}),
     }
+  }
+
+  #send(message: ParentMessage): void {
+    if (this.#child.connected) this.#child.send(message)
+  }
+
+  #kill(): void {
+    if (this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill('SIGKILL')
+  }
+
+  /** The run is over for the generator: closing the channel ends its process; a kill if it lingers. */
+  #release(): void {
+    if (this.#child.connected) this.#child.disconnect()
+    setTimeout(() => this.#kill(), STOP_DEADLINE_MS).unref()
+  }
+
+  /** Mean (weighted by each second's length) and highest of the generator's CPU over the series. */
+  #generatorCpu(): { cpuMeanCores: number; cpuMaxCores: number } {
+    let weighted = 0
+    let ms = 0
+    let max = 0
+    for (const point of this.series) {
+      const cores = point.cpu.generator ?? 0
+      weighted += cores * point.durationMs
+      ms += point.durationMs
+      max = Math.max(max, cores)
+    }
+    return { cpuMeanCores: ms > 0 ? Math.round((weighted / ms) * 1_000) / 1_000 : 0, cpuMaxCores: max }
   }
 
   #tick(window: BurstWindow, sofar: GeneratorResult): void {
     this.#sofar = sofar
     const server = this.#vitals.sample()
-    this.#second = { rssBytes: Math.max(this.#second.rssBytes, server.rssBytes), loopDelayMaxMs: Math.max(this.#second.loopDelayMaxMs, server.loopDelayMaxMs) }
     this.#onProgress({ phase: 'tick', id: this.id, at: Date.now(), elapsedMs: window.t, durationMs: this.spec.durationMs, window, server })
   }
 
-  #secondPoint(window: BurstWindow): void {
-    // A second with no tick in it (a stalled loop) still gets a reading.
-    const server = this.#second.rssBytes > 0 ? this.#second : this.#vitals.sample()
-    this.series.push({ ...window, ...server })
-    this.#second = { rssBytes: 0, loopDelayMaxMs: 0 }
+  #secondPoint(window: BurstWindow, generatorCores: number): void {
+    // The generator's second, placed on the server's clock: both read the same system clock.
+    const end = (this.#clockAt ?? performance.timeOrigin + performance.now() - window.t) + window.t
+    const server = this.#vitals.between(end - window.durationMs, end)
+    const cpu = { ...this.#cpu.sample(), generator: generatorCores }
+    this.series.push({ ...window, ...server, cpu, warmup: window.t <= warmupMsFor(this.spec) })
   }
 
   async #finish(status: EndStatus, error?: string): Promise<BurstSummary> {

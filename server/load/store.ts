@@ -20,7 +20,7 @@ export class BurstStore {
   }
 
   async insert(spec: BurstSpec, summary: BurstSummary): Promise<void> {
-    // Bound as text and cast: a string bound to jsonb would be stored as a JSON string (STACK-NOTES).
+    // Bound as text and cast: a string bound to jsonb would be stored as a JSON string (postgres.js 3.4 does this).
     await this.#sql`
       insert into bursts (id, name, status, started_at, spec, summary)
       values (${summary.id}, ${summary.name}, ${summary.status}, to_timestamp(${summary.startedAt / 1000}),

@@ -1,5 +1,6 @@
-// Entry of the generator thread. A worker does not inherit tsx's loader, so it is
-// registered here before the TypeScript is imported (STACK-NOTES, "Load generation").
+// Entry of the generator process. It is forked without the server's node flags (a
+// debugger port or a test runner's hooks must not be inherited), so tsx's loader is
+// registered here before the TypeScript is imported.
 import { register } from 'tsx/esm/api'
 
 register()

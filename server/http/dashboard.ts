@@ -4,7 +4,7 @@ import type { HttpBindings } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
 import type { Hono, MiddlewareHandler } from 'hono'
 
-/** Where `npm run build` (vite, root web/) writes the dashboard. */
+/** Where `npm run build:web` writes the dashboard: two levels up from server/http/ in the source and from dist/server/ in the build alike. */
 const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url))
 
 // Paths the SPA never owns: an unknown API path must stay a JSON 404, not the index page.

@@ -21,7 +21,9 @@ const STOP_DEADLINE_MS = 800
 // After the last answer, the server may still be reading hang-ups: count them before the summary.
 const SETTLE_MS = 100
 const SETTLE_DEADLINE_MS = 1_000
-const WORKER_ENTRY = fileURLToPath(new URL('./worker.mjs', import.meta.url))
+// From source (tsx) the generator is worker.mjs beside this file; in the build
+// (npm run build:server) it is bundled as generator.js beside the server's main.js.
+const WORKER_ENTRY = fileURLToPath(import.meta.url.endsWith('.ts') ? new URL('./worker.mjs', import.meta.url) : new URL('./generator.js', import.meta.url))
 
 export interface BurstRunOptions {
   readonly id: string

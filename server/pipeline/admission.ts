@@ -27,6 +27,14 @@ const BASELINE_CAP_MS = 5
  */
 const ALPHA = 0.02
 const BETA = 0.08
+/** Going down is faster: once the delay is under target, accepted work is cheap to let back in. */
+const ALPHA_DOWN = 0.05
+/**
+ * CoDel's interval: shedding starts only when the delay has stayed above target this long.
+ * A fork, a major GC or a burst's first connections stall the loop for one window; a
+ * standing queue keeps it late window after window.
+ */
+const INTERVAL_MS = 200
 /** Over-target error is clamped so one long stall does not slam the door shut. */
 const MAX_ERROR = 4
 /**
@@ -64,6 +72,8 @@ export class AdmissionController {
   #debt = 0
   #delayMs = 0
   #previousDelayMs = 0
+  /** When the delay went above target while nothing was refused; undefined when under. */
+  #aboveSince: number | undefined
   #baselineMs = 0
   #windowStart = performance.now()
   #windowSum = 0
@@ -169,16 +179,27 @@ export class AdmissionController {
         return
       case 'adaptive': {
         const target = this.targetMs
-        // Only calm windows teach what normal is: an overload must not raise its own bar.
-        if (this.#fraction === 0 && delay < target) this.#baselineMs += (delay - this.#baselineMs) * BASELINE_WEIGHT
         // Delay that ingest did not cause (no request arrived, or the loop was mostly idle:
         // the machine, not this process, is busy) is not a reason to refuse ingest.
         const ours = arrivals > 0 && this.#utilization >= BUSY_UTILIZATION
+        if (this.#fraction === 0) {
+          if (!ours || delay <= target) {
+            this.#aboveSince = undefined
+            // Only calm windows teach what normal is: an overload must not raise its own bar.
+            if (delay < target) this.#baselineMs += (delay - this.#baselineMs) * BASELINE_WEIGHT
+            return
+          }
+          this.#aboveSince ??= now
+          if (now - this.#aboveSince < INTERVAL_MS) return
+        }
         const steering = ours ? delay : Math.min(delay, target)
         const error = Math.min(MAX_ERROR, (steering - target) / target)
         const growth = ours ? Math.max(-MAX_ERROR, Math.min(MAX_ERROR, (delay - this.#previousDelayMs) / target)) : 0
-        this.#fraction = Math.min(MAX_FRACTION, Math.max(0, this.#fraction + ALPHA * error + BETA * growth))
-        if (this.#fraction < 0.005) this.#fraction = 0
+        this.#fraction = Math.min(MAX_FRACTION, Math.max(0, this.#fraction + (error > 0 ? ALPHA : ALPHA_DOWN) * error + BETA * growth))
+        if (this.#fraction < 0.005) {
+          this.#fraction = 0
+          this.#aboveSince = undefined
+        }
       }
     }
   }

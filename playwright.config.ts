@@ -52,8 +52,9 @@ export default defineConfig({
     { name: 'chromium', testIgnore: 'longtask.spec.ts', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, launchOptions: chromium } },
   ],
   webServer: {
-    // A fresh database each run: run history and queued events from an earlier run would change what specs see.
-    command: 'rm -rf .sluice-e2e && node --import tsx server/main.ts',
+    // The build users run (npm test builds it first), on a fresh database each run: run
+    // history and queued events from an earlier run would change what specs see.
+    command: 'rm -rf .sluice-e2e && node dist/server/main.js',
     url: `${baseURL}/readyz`,
     timeout: 180_000,
     reuseExistingServer: false,

@@ -10,6 +10,7 @@ import { createApp } from './http/app.ts'
 import { gatedServer, shedFirst } from './http/shed.ts'
 import { effectiveConfig } from './http/config-api.ts'
 import { BurstManager } from './load/manager.ts'
+import { cpuSampler } from './metrics/cpu.ts'
 import { createTelemetry, type Telemetry } from './metrics/telemetry.ts'
 import { Pipeline, type DrainReport } from './pipeline/pipeline.ts'
 import { Spool } from './spool/spool.ts'
@@ -74,7 +75,7 @@ export async function startSluice(config: Config, log: Log = () => {}): Promise<
     const pipeline = new Pipeline(config, sql, log, spool)
     const bursts = new BurstManager({ config, pipeline, sql, log, databasePid: embedded?.pid })
     await bursts.init()
-    const live = createTelemetry(config, pipeline, log)
+    const live = createTelemetry(config, pipeline, log, cpuSampler({ databasePid: embedded?.pid, generatorPid: () => bursts.generatorPid }))
     telemetry = live
     bursts.onProgress((progress) => live.hub.publish('burst', progress))
     // Every knob change, by the API or by a burst, reaches the dashboard the same way.

@@ -4,6 +4,7 @@
  * Bytes bytes, PerSec per second; counts are plain numbers.
  */
 import type { AdmissionMode } from './config.ts'
+import type { CpuCores } from './cpu.ts'
 import type { FlushTrigger, RejectReason, WriterState, WriterStrategy } from './ingest.ts'
 
 /** What the ingest pipeline did: over one tick, per second over that tick, or since start. */
@@ -121,6 +122,8 @@ export interface MetricsSnapshot {
   }
   /** Open client connections, read or not: load the server has not even parsed yet shows here first. */
   connections: { open: number }
+  /** Cores used over the tick by the server, its embedded PostgreSQL and a running burst's generator. */
+  cpu: CpuCores
   admission: AdmissionGauges
   diagnosis: Diagnosis
   /** Every flush that finished during the tick, oldest first. */

@@ -2,10 +2,12 @@ import { performance } from 'node:perf_hooks'
 import { FLUSH_TRIGGERS, REJECT_REASONS, type FlushTrigger, type RejectReason } from '../../shared/ingest.ts'
 import type { IngestCounts, MetricsSnapshot } from '../../shared/metrics.ts'
 import type { MetricsCore } from './core.ts'
+import type { CpuSampler } from './cpu.ts'
 import { diagnose } from './diagnosis.ts'
 
 export interface SamplerOptions {
   readonly core: MetricsCore
+  readonly cpu: CpuSampler
   readonly tickMs: number
   /** Gets each snapshot with its JSON, serialised once for every reader. */
   readonly publish: (snapshot: MetricsSnapshot, json: string) => void
@@ -118,6 +120,7 @@ export class Sampler {
       queue: gauges.queue,
       inflight: gauges.inflight,
       connections: { open: core.openConnections },
+      cpu: this.#options.cpu.sample(),
       admission: gauges.admission,
       flushes: core.takeFlushes(),
       writer: gauges.writer,

@@ -4,6 +4,7 @@ import { SseHub } from './sse-hub.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
 import { AnnotationLog } from './annotations.ts'
 import { MetricsCore } from './core.ts'
+import { cpuSampler, type CpuSampler } from './cpu.ts'
 import { createRegistry } from './prometheus.ts'
 import { Sampler } from './sampler.ts'
 
@@ -25,7 +26,8 @@ export interface Telemetry {
   stop(): void
 }
 
-export function createTelemetry(config: Config, pipeline: Pipeline, log: (line: string) => void): Telemetry {
+/** `cpu` measures the server, its database and the burst generator once per tick. */
+export function createTelemetry(config: Config, pipeline: Pipeline, log: (line: string) => void, cpu: CpuSampler = cpuSampler()): Telemetry {
   const historyMs = config.historySeconds * 1000
   const hub = new SseHub({
     maxClients: config.sseMaxClients,
@@ -35,7 +37,7 @@ export function createTelemetry(config: Config, pipeline: Pipeline, log: (line: 
     log,
   })
   const metrics = new MetricsCore(pipeline, hub)
-  const sampler = new Sampler({ core: metrics, tickMs: config.tickMs, publish: (snapshot, json) => hub.publishTick(snapshot.seq, json), log })
+  const sampler = new Sampler({ core: metrics, cpu, tickMs: config.tickMs, publish: (snapshot, json) => hub.publishTick(snapshot.seq, json), log })
   let stopped = false
   return {
     metrics,

@@ -7,6 +7,7 @@ import { bucketFor, buildFrame } from '../lib/series.ts'
 import type { StreamStore } from '../lib/stream-store.ts'
 import type { Palette } from '../theme.ts'
 import { AdmissionChart } from './charts/AdmissionChart.tsx'
+import { CpuChart } from './charts/CpuChart.tsx'
 import { ClientLatencyChart } from './charts/ClientLatencyChart.tsx'
 import { ClientRateChart } from './charts/ClientRateChart.tsx'
 import { FlushChart } from './charts/FlushChart.tsx'
@@ -24,7 +25,7 @@ const PIXELS_PER_POINT = 3
 const GAP = 12
 const FIGURE_PADDING = 10
 
-const CHARTS: ReadonlyArray<ComponentType<LiveChartProps>> = [ThroughputChart, RejectionsChart, QueueChart, FlushChart, InflightChart, LoopChart, AdmissionChart, MemoryChart, ClientLatencyChart, ClientRateChart]
+const CHARTS: ReadonlyArray<ComponentType<LiveChartProps>> = [ThroughputChart, RejectionsChart, QueueChart, FlushChart, InflightChart, LoopChart, AdmissionChart, CpuChart, MemoryChart, ClientLatencyChart, ClientRateChart]
 
 /** One chart, handed each new frame in its own turn (see useStaggered). */
 const StaggeredChart = memo(function StaggeredChart({ chart: Chart, index, ...props }: LiveChartProps & { chart: ComponentType<LiveChartProps>; index: number }) {

@@ -30,6 +30,7 @@ export interface Figures {
   inflightBytes: number
   connections: number
   admission: MetricsSnapshot['admission'] | null
+  cpu: MetricsSnapshot['cpu'] | null
   diagnosis: MetricsSnapshot['diagnosis'] | null
   lagP50: number
   lagP99: number
@@ -97,6 +98,7 @@ export function currentFigures(snapshots: Ring<MetricsSnapshot>): Figures | null
     inflightBytes: latest.inflight.bytes,
     connections: latest.connections?.open ?? 0,
     admission: latest.admission ?? null,
+    cpu: latest.cpu ?? null,
     diagnosis: latest.diagnosis ?? null,
     lagP50: latest.eventLoop.delayP50Ms,
     lagP99,

@@ -26,6 +26,10 @@ export interface Row {
   admDelay: number | null
   admTarget: number | null
   shedPct: number | null
+  /** Cores in use (mean over the bucket): the server, its embedded PostgreSQL, a burst's generator. */
+  cpuServer: number | null
+  cpuDatabase: number | null
+  cpuGenerator: number | null
   /** The largest flush of the bucket, in events. */
   flushEvents: number | null
   flushMs: number | null
@@ -90,6 +94,9 @@ interface Acc {
   admDelay: number
   admTarget: number
   shedPct: number
+  cpuServer: number
+  cpuDatabase: number | null
+  cpuGenerator: number | null
   flushEvents: number | null
   flushMs: number | null
   rss: number
@@ -106,7 +113,7 @@ function emptyAcc(): Acc {
   return {
     t: 0, elapsed: 0, accepted: 0, committed: 0, requests: 0,
     rejected: Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<RejectReason, number>,
-    queueFill: 0, queueBytesFill: 0, queueEvents: 0, queueAgeMs: 0, inflight: 0, connections: 0, admDelay: 0, admTarget: 0, shedPct: 0, flushEvents: null, flushMs: null,
+    queueFill: 0, queueBytesFill: 0, queueEvents: 0, queueAgeMs: 0, inflight: 0, connections: 0, admDelay: 0, admTarget: 0, shedPct: 0, cpuServer: 0, cpuDatabase: null, cpuGenerator: null, flushEvents: null, flushMs: null,
     rss: 0, heapUsed: 0, heapTotal: 0, lagP50: 0, lagP99: 0, lagMax: 0, elu: 0, n: 0,
   }
 }
@@ -128,6 +135,9 @@ function add(acc: Acc, s: MetricsSnapshot): void {
   acc.admDelay = Math.max(acc.admDelay, s.admission?.delayMs ?? 0)
   acc.admTarget = Math.max(acc.admTarget, s.admission?.targetMs ?? 0)
   acc.shedPct = Math.max(acc.shedPct, (s.admission?.shedFraction ?? 0) * 100)
+  acc.cpuServer += s.cpu?.server ?? 0
+  if (s.cpu?.database != null) acc.cpuDatabase = (acc.cpuDatabase ?? 0) + s.cpu.database
+  if (s.cpu?.generator != null) acc.cpuGenerator = (acc.cpuGenerator ?? 0) + s.cpu.generator
   for (const flush of s.flushes) {
     acc.flushMs = Math.max(acc.flushMs ?? 0, flush.durationMs)
     acc.flushEvents = Math.max(acc.flushEvents ?? 0, flush.events)
@@ -158,6 +168,9 @@ function toRow(acc: Acc, reasons: readonly RejectReason[]): Row {
     admDelay: acc.admDelay,
     admTarget: acc.admTarget,
     shedPct: acc.shedPct,
+    cpuServer: acc.cpuServer / acc.n,
+    cpuDatabase: acc.cpuDatabase === null ? null : acc.cpuDatabase / acc.n,
+    cpuGenerator: acc.cpuGenerator === null ? null : acc.cpuGenerator / acc.n,
     flushEvents: acc.flushEvents,
     flushMs: acc.flushMs,
     rssMb: acc.rss / MB,
@@ -175,7 +188,7 @@ function toRow(acc: Acc, reasons: readonly RejectReason[]): Row {
 function gapRow(t: number): Row {
   return {
     t, accepted: null, committed: null, requests: null, queueFill: null, queueBytesFill: null, queueEvents: null,
-    queueAgeMs: null, inflight: null, connections: null, admDelay: null, admTarget: null, shedPct: null, flushEvents: null, flushMs: null, rssMb: null, heapUsedMb: null, heapTotalMb: null,
+    queueAgeMs: null, inflight: null, connections: null, admDelay: null, admTarget: null, shedPct: null, cpuServer: null, cpuDatabase: null, cpuGenerator: null, flushEvents: null, flushMs: null, rssMb: null, heapUsedMb: null, heapTotalMb: null,
     lagP50: null, lagP99: null, lagMax: null, elu: null,
   }
 }

@@ -6,6 +6,7 @@ import type { MetricsCore } from '../metrics/core.ts'
 import { isSmallBody, readBody, readSmallBody } from '../pipeline/body.ts'
 import { bodyFormat, parseBody, parseJson, parseNdjson } from '../pipeline/parse.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
+import { closeAfterRefusal } from '../pipeline/unread-body.ts'
 
 /** Seconds a refused client should wait: longer while the database is down. */
 function retryAfter(pipeline: Pipeline): string {
@@ -52,6 +53,7 @@ export function ingestHandler(config: Config, pipeline: Pipeline, metrics: Pick<
       return c.json(committed ? { accepted: events.length, committed: events.length } : { accepted: events.length }, status)
     } catch (error) {
       admission?.release()
+      if (closeAfterRefusal(incoming)) c.header('Connection', 'close')
       if (error instanceof IngestError) return errorResponse(c, error, pipeline)
       if (error instanceof ClientAbortedError) {
         // Nobody is left to answer; count it and move on.

@@ -43,6 +43,11 @@ async function* chunksWithin(incoming: IncomingMessage, timeoutMs: number): Asyn
     throw asAbort(error, incoming)
   } finally {
     clearTimeout(timer)
+    // Unhooks the stream's 'readable' listener. Left attached, it keeps the request in
+    // paused mode: the server's drain of the unread rest (`resume()`) then reads nothing,
+    // and a kept-alive connection hangs until the drain gives up and closes it. A `next()`
+    // still pending (the deadline won) delays this until the client sends or goes.
+    iterator.return?.().catch(() => {})
   }
 }
 

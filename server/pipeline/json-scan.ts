@@ -161,6 +161,8 @@ export function arrayElements(text: string, at: number, maxDepth: number): numbe
     } else if (next === CLOSE_BRACKET) {
       if (skipWhitespace(text, i + 1) < text.length) throw invalidEvent(index, 'body is not valid JSON: more after the closing ]')
       return spans
+    } else if (i >= text.length) {
+      throw invalidEvent(index, 'body is not valid JSON: it ends before the array is closed')
     } else {
       throw invalidEvent(index, `body is not valid JSON: expected , or ] after event ${index}`)
     }

@@ -28,6 +28,7 @@ export function bodyFormat(contentType: string | undefined): BodyFormat {
 
 const OPEN_BRACKET = 0x5b
 const NEWLINE = 0x0a
+const BOM = 0xfeff
 
 const isJsonSpace = (code: number | undefined) => code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09
 
@@ -42,6 +43,8 @@ function eventFrom(raw: string, bytes: number, index: number, limits: EventLimit
   try {
     value = JSON.parse(raw)
   } catch (error) {
+    // RFC 8259 §8.1: senders must not add one; refusing it is allowed, and keeps "as sent" exact.
+    if (raw.charCodeAt(0) === BOM) throw invalidEvent(index, `${notJson}: it starts with a byte order mark (U+FEFF); send UTF-8 without one`)
     throw invalidEvent(index, `${notJson}: ${(error as Error).message}`)
   }
   return toEvent(value, raw, bytes, index)

@@ -18,9 +18,8 @@ export interface CopyLoopResult {
   readonly batchMs: Percentiles | null
 }
 
-// Sluice's defaults: its batch size, and its event limits so each row is built as it would queue it.
+// Sluice's default batch size; each row is built as it would queue it.
 const BATCH_EVENTS = DEFAULTS.batchMaxEvents
-const LIMITS = { maxEventBytes: DEFAULTS.maxEventBytes, maxEventDepth: DEFAULTS.maxEventDepth }
 
 const url = process.env.DATABASE_URL
 const durationS = Number(process.argv[2])
@@ -31,7 +30,7 @@ if (!(durationS > 0 && durationS <= 600)) throw new Error(`duration: expected 0 
 const lines = ndjsonLines(NDJSON_EVENTS_PER_REQUEST)
 const events: IngestEvent[] = Array.from({ length: BATCH_EVENTS }, (_, index) => {
   const line = lines[index % lines.length]!
-  return toEvent(JSON.parse(line), line, index, LIMITS)
+  return toEvent(JSON.parse(line), line, Buffer.byteLength(line), index)
 })
 // One connection, one batch at a time: the shape of Sluice's batcher.
 const sql = createSql(url, { max: 1 })

@@ -222,7 +222,7 @@ async function serverConnections(url: string): Promise<number> {
 describe('history', () => {
   it('survives a restart of the server, and a run cut short by a crash is marked failed', async () => {
     const database = await freshDatabase()
-    const config = loadConfig({}, { port: 0, logLevel: 'silent', databaseUrl: database.url })
+    const config = loadConfig({}, { port: 0, logLevel: 'silent', databaseUrl: database.url, admission: 'off' })
     let first: Sluice | undefined
     let second: Sluice | undefined
     try {

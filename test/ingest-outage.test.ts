@@ -30,7 +30,7 @@ afterAll(async () => {
 })
 
 it('keeps every acknowledged event through a database outage, refusing new work meanwhile', async () => {
-  sluice = await startSluice(loadConfig({}, { port: 0, logLevel: 'silent', databaseUrl: database.url, queueMaxEvents: 2_000 }))
+  sluice = await startSluice(loadConfig({}, { port: 0, logLevel: 'silent', databaseUrl: database.url, queueMaxEvents: 2_000, admission: 'off' }))
   const load = runLoad(sluice.url, { workers: 4, eventsPerRequest: 10, maxRequests: 3_000, tag: 'outage' })
   await eventually(() => sluice!.pipeline.stats.eventsCommitted > 200, 10_000, 'load to be flowing')
 

@@ -6,6 +6,7 @@ import type { MetricsCore } from '../metrics/core.ts'
 import { isSmallBody, readBody, readSmallBody } from '../pipeline/body.ts'
 import { bodyFormat, parseBody, parseJson, parseNdjson } from '../pipeline/parse.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
+import { closeAfterRefusal } from '../pipeline/unread-body.ts'
 import { errorResponse } from './errors.ts'
 
 /** POST /v1/events: admission, streamed body, parse, then queue (or write, for `direct`). */
@@ -42,7 +43,9 @@ export function ingestHandler(config: Config, pipeline: Pipeline, metrics: Pick<
       admission?.release()
       if (error instanceof SluiceError) {
         pipeline.refused(error)
-        return errorResponse(error, pipeline.retryAfterSeconds())
+        const response = errorResponse(error, pipeline.retryAfterSeconds())
+        if (closeAfterRefusal(incoming)) response.headers.set('connection', 'close')
+        return response
       }
       if (error instanceof ClientAbortedError) {
         // Nobody is left to answer; count it and move on.

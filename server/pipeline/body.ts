@@ -20,6 +20,14 @@ function asAbort(error: unknown, incoming: IncomingMessage): unknown {
 }
 
 /**
+ * A body counts as received only while its connection is open. When bytes that are not
+ * a request follow a body on the same connection, Node answers them with 400, closes the
+ * socket, and only then delivers the body's end: taking the body would store events
+ * whose only answer was that 400.
+ */
+const connectionLost = (incoming: IncomingMessage) => incoming.socket?.destroyed === true
+
+/**
  * The request's raw chunks, failing with 408 when the body takes longer than
  * `timeoutMs` in all (a slow-drip client holds an inflight slot until then, no longer).
  * The request is not destroyed, so the 408 still reaches the client.
@@ -36,13 +44,21 @@ async function* chunksWithin(incoming: IncomingMessage, timeoutMs: number): Asyn
       const next = iterator.next()
       next.catch(() => {}) // still pending when the deadline wins; settles when the socket goes
       const result = await Promise.race([next, expired])
-      if (result.done) return
+      if (result.done) {
+        if (connectionLost(incoming)) throw new ClientAbortedError()
+        return
+      }
       yield result.value as Buffer
     }
   } catch (error) {
     throw asAbort(error, incoming)
   } finally {
     clearTimeout(timer)
+    // Unhooks the stream's 'readable' listener. Left attached, it keeps the request in
+    // paused mode: the server's drain of the unread rest (`resume()`) then reads nothing,
+    // and a kept-alive connection hangs until the drain gives up and closes it. A `next()`
+    // still pending (the deadline won) delays this until the client sends or goes.
+    iterator.return?.().catch(() => {})
   }
 }
 
@@ -84,6 +100,7 @@ export function readSmallBody(incoming: IncomingMessage, { limit, timeoutMs }: B
       parts.push(chunk)
     }
     const onEnd = () => {
+      if (connectionLost(incoming)) return fail(new ClientAbortedError())
       cleanup()
       resolve(parts.length === 1 ? parts[0]! : Buffer.concat(parts, size))
     }

@@ -1,4 +1,4 @@
-import { invalidEvent, payloadTooLarge } from '../errors.ts'
+import { invalidEvent } from '../errors.ts'
 
 /** One validated event, ready for the queue: its columns and its JSON text. */
 export interface IngestEvent {
@@ -23,17 +23,6 @@ const MIN_TS = Date.UTC(-4712, 0, 1)
 // jsonb rejects \u0000 and unpaired surrogates: refusing them here keeps every stored
 // payload castable to jsonb, and one bad event from failing a batch in the database.
 const SUSPICIOUS_ESCAPE = /\\u(0000|[dD][89a-fA-F])/
-
-function depthExceeds(value: unknown, limit: number): boolean {
-  if (value === null || typeof value !== 'object') return false
-  if (limit === 0) return true
-  if (Array.isArray(value)) {
-    for (const item of value) if (depthExceeds(item, limit - 1)) return true
-  } else {
-    for (const key in value) if (depthExceeds((value as Record<string, unknown>)[key], limit - 1)) return true
-  }
-  return false
-}
 
 function unstorableString(value: unknown): string | undefined {
   if (typeof value === 'string') {
@@ -82,22 +71,15 @@ function timestamp(value: unknown, index: number): string | null {
 }
 
 /**
- * Validates one parsed event. `raw` is its JSON text when the caller already has it
- * (an NDJSON line), so the hot path does not serialise it again.
+ * Validates one parsed event. `raw` is its JSON text as the client sent it (what the
+ * `payload` column stores) and `bytes` its UTF-8 length; its size and depth were checked
+ * before it was parsed.
  */
-export function toEvent(value: unknown, raw: string | undefined, index: number, limits: EventLimits): IngestEvent {
+export function toEvent(value: unknown, raw: string, bytes: number, index: number): IngestEvent {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw invalidEvent(index, 'an event must be a JSON object')
   }
-  const text = raw ?? JSON.stringify(value)
-  const bytes = Buffer.byteLength(text)
-  if (bytes > limits.maxEventBytes) {
-    throw payloadTooLarge(limits.maxEventBytes, index, `event is ${bytes} bytes`)
-  }
-  if (depthExceeds(value, limits.maxEventDepth)) {
-    throw invalidEvent(index, `event nests deeper than ${limits.maxEventDepth} levels`)
-  }
-  if (SUSPICIOUS_ESCAPE.test(text)) {
+  if (SUSPICIOUS_ESCAPE.test(raw)) {
     const problem = unstorableString(value)
     if (problem) throw invalidEvent(index, problem)
   }
@@ -113,7 +95,7 @@ export function toEvent(value: unknown, raw: string | undefined, index: number, 
     id: id ?? null,
     type: (type as string | undefined) ?? null,
     ts: timestamp(event.timestamp, index),
-    raw: text,
+    raw,
     bytes,
   }
 }

@@ -1,6 +1,5 @@
 import { memo, useId, useState, type KeyboardEvent } from 'react'
-import { ACK_MODES, ADMISSION_MODES, LIVE_KNOB_LIMITS, type EffectiveConfig, type LiveConfig, type NumericKnob } from '../../../shared/config.ts'
-import { WRITER_STRATEGIES } from '../../../shared/ingest.ts'
+import { LIVE_KNOB_ENUMS, LIVE_KNOB_LIMITS, type EffectiveConfig, type EnumKnob, type LiveConfig, type NumericKnob } from '../../../shared/config.ts'
 import { bytes, ms } from '../lib/format.ts'
 
 const NUMERIC: ReadonlyArray<{ key: NumericKnob; label: string; unit: 'events' | 'bytes' | 'ms' | 'requests' }> = [
@@ -13,6 +12,13 @@ const NUMERIC: ReadonlyArray<{ key: NumericKnob; label: string; unit: 'events' |
   { key: 'maxInflightBytes', label: 'Inflight cap (bytes)', unit: 'bytes' },
   { key: 'maxBodyBytes', label: 'Body limit (bytes)', unit: 'bytes' },
   { key: 'dbLatencyMs', label: 'Injected DB latency (ms)', unit: 'ms' },
+]
+
+/** The knobs chosen from a list, in the order shown; values from shared/config.ts. */
+const CHOICES: ReadonlyArray<{ key: EnumKnob; label: string; text?: Record<string, string> }> = [
+  { key: 'writer', label: 'Writer strategy' },
+  { key: 'admission', label: 'Admission mode' },
+  { key: 'ack', label: 'Default acknowledgement', text: { queued: 'queued (202)', commit: 'committed (200)' } },
 ]
 
 function hint(unit: string, value: number): string {
@@ -73,36 +79,18 @@ export const KnobsPanel = memo(function KnobsPanel({ config, error, onChange }: 
       <h2 id="knobs-title">Knobs</h2>
       <p className="muted small">Applied on Enter or when the field loses focus; every change is drawn on the charts.</p>
       <div className="knobs">
-        <label className="field knob" data-knob="writer">
-          <span>Writer strategy</span>
-          <select value={live.writer} onChange={(e) => onChange({ writer: e.target.value as LiveConfig['writer'] })}>
-            {WRITER_STRATEGIES.map((w) => (
-              <option key={w} value={w}>
-                {w}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field knob" data-knob="admission">
-          <span>Admission mode</span>
-          <select value={live.admission} onChange={(e) => onChange({ admission: e.target.value as LiveConfig['admission'] })}>
-            {ADMISSION_MODES.map((mode) => (
-              <option key={mode} value={mode}>
-                {mode}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field knob" data-knob="ack">
-          <span>Default acknowledgement</span>
-          <select value={live.ack} onChange={(e) => onChange({ ack: e.target.value as LiveConfig['ack'] })}>
-            {ACK_MODES.map((a) => (
-              <option key={a} value={a}>
-                {a === 'queued' ? 'queued (202)' : 'committed (200)'}
-              </option>
-            ))}
-          </select>
-        </label>
+        {CHOICES.map(({ key, label, text }) => (
+          <label key={key} className="field knob" data-knob={key}>
+            <span>{label}</span>
+            <select value={live[key]} onChange={(e) => onChange({ [key]: e.target.value })}>
+              {LIVE_KNOB_ENUMS[key].map((value: string) => (
+                <option key={value} value={value}>
+                  {text?.[value] ?? value}
+                </option>
+              ))}
+            </select>
+          </label>
+        ))}
         {NUMERIC.map(({ key, label, unit }) => (
           <NumberKnob key={key} name={key} label={label} unit={unit} value={live[key]} onApply={(value) => onChange({ [key]: value })} />
         ))}

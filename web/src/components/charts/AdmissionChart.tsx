@@ -12,10 +12,10 @@ const SHED_TICKS = [0, 50, 100]
  * steers to, and the share of new requests it refuses on CPU. Shedding starts when the
  * delay line crosses the target and stops when it falls back.
  */
-export function AdmissionChart({ frame, tooltip, figures, width, palette, overlays }: LiveChartProps) {
+export function AdmissionChart({ frame, tooltip, onZoom, figures, width, palette, overlays }: LiveChartProps) {
   const plot = useMemo(
     () => (
-      <TimePlot width={width} domain={frame.domain} ticks={frame.ticks} data={frame.rows} palette={palette} overlays={overlays} tooltip={tooltip}>
+      <TimePlot width={width} domain={frame.domain} ticks={frame.ticks} data={frame.rows} palette={palette} overlays={overlays} tooltip={tooltip} onZoom={onZoom}>
         <YAxis yAxisId={LEFT_AXIS} stroke={palette.axis} tick={AXIS_TICK} interval={0} tickFormatter={axisMs} width={40} />
         <YAxis yAxisId={RIGHT_AXIS} orientation="right" stroke={palette.axis} tick={AXIS_TICK} interval={0} domain={[0, 100]} ticks={SHED_TICKS} tickFormatter={axisPercent} width={34} />
         <Line {...LINE} yAxisId={RIGHT_AXIS} dataKey="shedPct" name="refused on CPU %" stroke={palette.p99} strokeWidth={1} />
@@ -23,7 +23,7 @@ export function AdmissionChart({ frame, tooltip, figures, width, palette, overla
         <Line {...LINE} yAxisId={LEFT_AXIS} dataKey="admDelay" name="delay (ms)" stroke={palette.p50} />
       </TimePlot>
     ),
-    [frame, width, palette, overlays, tooltip],
+    [frame, width, palette, overlays, tooltip, onZoom],
   )
   const a = figures?.admission
   const caption = !a ? '–' : a.mode === 'off' ? `off: nothing is refused on CPU · delay ${ms(a.delayMs)}` : `${a.mode} · delay ${ms(a.delayMs)} against ${ms(a.targetMs)} · refusing ${percent(a.shedFraction)}${a.closing ? ' and closing connections' : ''}`

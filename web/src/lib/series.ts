@@ -185,6 +185,8 @@ function gapRow(t: number): Row {
 const TICK_STEPS_MS = [1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000]
 /** Half an "HH:MM:SS" label at 10 px, and a little air: a tick closer to an edge would be cut. */
 const LABEL_HALF_PX = 26
+/** A whole label and the gap to the next: closer than this they run into one another. */
+const LABEL_PITCH_PX = 72
 
 /**
  * Round times for the time axis, about four per window. Given explicitly, the axis draws
@@ -193,7 +195,8 @@ const LABEL_HALF_PX = 26
  */
 export function timeTicks(from: number, to: number, plotWidthPx = 300): number[] {
   const span = to - from
-  const step = TICK_STEPS_MS.find((s) => span / s <= 5) ?? TICK_STEPS_MS.at(-1)!
+  const most = Math.max(2, Math.min(5, Math.floor(plotWidthPx / LABEL_PITCH_PX)))
+  const step = TICK_STEPS_MS.find((s) => span / s <= most) ?? TICK_STEPS_MS.at(-1)!
   const margin = Math.max(span * 0.04, (span * LABEL_HALF_PX) / Math.max(1, plotWidthPx))
   const ticks: number[] = []
   for (let t = Math.ceil((from + margin) / step) * step; t <= to - margin; t += step) ticks.push(t)

@@ -26,7 +26,7 @@ export function LoopChart({ frame, tooltip, onZoom, figures, width, palette, ove
     <ChartCard
       id="event-loop"
       title="Event loop"
-      caption={figures ? `last 1 s: delay p50 ${ms(figures.lagP50)} · p99 ${ms(figures.lagP99)} · max ${ms(figures.lagMax)} · busy ${percent(figures.utilization)}` : '–'}
+      caption={figures ? `1 s: p50 ${ms(figures.lagP50)} · p99 ${ms(figures.lagP99)} · max ${ms(figures.lagMax)} · busy ${percent(figures.utilization)}` : '–'}
       legend={[
         { name: 'p50', color: palette.p50 },
         { name: 'p99', color: palette.p99 },

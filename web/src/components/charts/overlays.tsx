@@ -28,6 +28,7 @@ const CHAR_PX = 5.6
 // Marks closer than this share one stack of labels, one row each, so none hides another.
 const CLUSTER_PX = 120
 const ROW_PX = 11
+const HIT_PX = 9
 // The top row is the burst names'.
 const TOP_RESERVED_PX = 16
 
@@ -111,34 +112,40 @@ export function MarkLayer({ overlays, domain, palette }: { overlays: Overlays; d
           <g key={`mark-${mark.key}`} className="mark" data-kind={mark.kind}>
             <line x1={at} x2={at} y1={area.y} y2={area.y + area.height} stroke={colour} strokeDasharray={mark.kind === 'config' ? '4 3' : undefined} pointerEvents="none" />
             {/* Wider than it looks, and alone in taking the pointer: the hover title fires without a pixel-perfect aim. */}
-            <line className="mark-hit" x1={at} x2={at} y1={area.y} y2={area.y + area.height} stroke="transparent" strokeWidth={9} pointerEvents="stroke">
+            <rect className="mark-hit" x={at - HIT_PX / 2} y={area.y} width={HIT_PX} height={area.height} fill="transparent" pointerEvents="all">
               <title>{mark.text}</title>
-            </line>
+            </rect>
           </g>
         )
       })}
       {clusters.map((cluster) => {
-        const spaceRight = right - cluster.x - 3
-        const spaceLeft = cluster.x - area.x - 3
-        const longest = Math.max(...cluster.marks.map((m) => m.text.length)) * CHAR_PX
-        const toRight = spaceRight >= longest || spaceRight >= spaceLeft
-        const space = toRight ? spaceRight : spaceLeft
         const shown = cluster.marks.length > rows ? cluster.marks.slice(0, rows - 1) : cluster.marks
         const hidden = cluster.marks.slice(shown.length)
         const y = (row: number) => area.y + area.height - 4 - row * ROW_PX
-        const x = toRight ? cluster.x + 3 : cluster.x - 3
-        const anchor = toRight ? 'start' : 'end'
+        // Each label whole where it can be: right of its line, else left of it, else slid
+        // inside the plot across the line; cut only when wider than the plot itself.
+        const place = (text: string) => {
+          const label = fit(text, area.width - 6)
+          const width = label.length * CHAR_PX
+          const x = cluster.x + 3 + width <= right - 3 ? cluster.x + 3 : cluster.x - 3 - width >= area.x + 3 ? cluster.x - 3 - width : Math.max(area.x + 3, right - 3 - width)
+          return { label, x }
+        }
+        const more = place(`+${hidden.length} more`)
         return (
-          <g key={`labels-${cluster.marks[0]!.key}`} className="mark-labels" fontSize={10} textAnchor={anchor}>
-            {shown.map((mark, row) => (
-              <text key={mark.key} className="mark-label" x={x} y={y(row)} fill={mark.kind === 'annotation' ? palette.annotation : palette.configMark} stroke={palette.halo} strokeWidth={3} paintOrder="stroke" data-full={mark.text}>
-                <title>{mark.text}</title>
-                {fit(mark.text, space)}
-              </text>
-            ))}
+          <g key={`labels-${cluster.marks[0]!.key}`} className="mark-labels" fontSize={10}>
+            {shown.map((mark, row) => {
+              const { label, x } = place(mark.text)
+              return (
+                <text key={mark.key} className="mark-label" x={x} y={y(row)} fill={mark.kind === 'annotation' ? palette.annotation : palette.configMark} stroke={palette.halo} strokeWidth={3} paintOrder="stroke" data-full={mark.text}>
+                  <title>{mark.text}</title>
+                  <tspan className="mark-text">{label}</tspan>
+                </text>
+              )
+            })}
             {hidden.length > 0 && (
-              <text className="mark-label more" x={x} y={y(shown.length)} fill={palette.spanText} stroke={palette.halo} strokeWidth={3} paintOrder="stroke">
-                <title>{hidden.map((m) => m.text).join('\n')}</title>+{hidden.length} more
+              <text className="mark-label more" x={more.x} y={y(shown.length)} fill={palette.spanText} stroke={palette.halo} strokeWidth={3} paintOrder="stroke">
+                <title>{hidden.map((m) => m.text).join('\n')}</title>
+                {more.label}
               </text>
             )}
           </g>

@@ -22,8 +22,9 @@ const OUTRUNS_ITS_CONNECTIONS: BurstSpec = {
 test('a generator that falls behind says so in the live card, the run list and the comparison', async ({ page, request }) => {
   await stopAnyBurst(request)
   const original = await getConfig(request)
+  // A light run to compare with; on a busy machine even it may fall behind, so its verdict is read, not assumed.
   const fine = await startBurst(request, { spec: SHORT_SPEC })
-  await waitForRunEnd(request, fine)
+  const fineSaturated = (await waitForRunEnd(request, fine)).generatorSaturated
   try {
     // The server's own cap would refuse the drips with 429 before the generator's is reached.
     await patchConfig(request, { maxInflight: 5_000 })
@@ -40,16 +41,16 @@ test('a generator that falls behind says so in the live card, the run list and t
     const row = page.locator(`tr[data-run-id="${behind}"]`)
     await expect(row).toHaveAttribute('data-generator-behind', 'true')
     await expect(row.getByText('generator behind')).toBeVisible()
-    await expect(page.locator(`tr[data-run-id="${fine}"]`).getByText('generator behind')).toHaveCount(0)
+    await expect(page.locator(`tr[data-run-id="${fine}"]`).getByText('generator behind')).toHaveCount(fineSaturated ? 1 : 0)
 
     await page.getByRole('checkbox', { name: `Compare custom (${fine})` }).check()
     await page.getByRole('checkbox', { name: `Compare custom (${behind})` }).check()
     await page.getByRole('button', { name: 'Compare selected (2/2)' }).click()
     const comparison = page.getByRole('region', { name: 'Comparison' })
-    await expect(comparison.locator('tr[data-figure="Generator"] td[data-side="a"]')).toHaveText('kept up')
+    await expect(comparison.locator('tr[data-figure="Generator"] td[data-side="a"]')).toHaveText(fineSaturated ? /fell behind/ : 'kept up')
     await expect(comparison.locator('tr[data-figure="Generator"] td[data-side="b"]')).toHaveText(/fell behind/)
     await expect(comparison.locator('.generator-behind[data-side="b"]')).toContainText('Run B')
-    await expect(comparison.locator('.generator-behind[data-side="a"]')).toHaveCount(0)
+    await expect(comparison.locator('.generator-behind[data-side="a"]')).toHaveCount(fineSaturated ? 1 : 0)
   } finally {
     await stopAnyBurst(request)
     await patchConfig(request, { maxInflight: original.maxInflight })

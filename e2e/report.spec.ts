@@ -18,7 +18,9 @@ test('a run downloads as one HTML file that opens with the network blocked and s
   const run = page.getByRole('region', { name: 'Run custom' })
   const [download] = await Promise.all([page.waitForEvent('download'), run.getByRole('button', { name: 'Download HTML report' }).click()])
   expect(download.suggestedFilename()).toBe(`burst-${id}.html`)
-  const file = (await download.path())!
+  // Saved under its own name: the browser reads a file by its extension.
+  const file = test.info().outputPath(download.suggestedFilename())
+  await download.saveAs(file)
   const html = readFileSync(file, 'utf8')
 
   // The server makes the same file from the same record (one function for both).
@@ -47,7 +49,7 @@ test('a run downloads as one HTML file that opens with the network blocked and s
   await expect(offline.locator('[data-figure="Answered rate"] dd')).toHaveText(/\/s$/)
   await expect(offline.locator('[data-figure="Latency p95"] dd')).toHaveText(/ms$/)
   await expect(offline.getByText('Configuration in force')).toBeVisible()
-  await expect(offline.locator('dl.config')).toContainText('steady at 50 requests/s')
+  await expect(offline.locator('#configuration')).toContainText('steady at 50 requests/s')
   // The record itself travels in the file.
   const embedded = JSON.parse((await offline.locator('#sluice-run').textContent())!) as BurstRecord
   expect(embedded.id).toBe(id)

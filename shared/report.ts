@@ -69,8 +69,8 @@ function charts(series: readonly BurstSeriesPoint[]): string[] {
   return out
 }
 
-function dl(rows: ReadonlyArray<readonly [string, string]>, cls = ''): string {
-  return `<dl class="${cls}">${rows.map(([k, v]) => `<div><dt>${h(k)}</dt><dd>${h(v)}</dd></div>`).join('')}</dl>`
+function dl(rows: ReadonlyArray<readonly [string, string]>, cls = '', id = ''): string {
+  return `<dl class="${cls}"${id ? ` id="${id}"` : ''}>${rows.map(([k, v]) => `<div><dt>${h(k)}</dt><dd>${h(v)}</dd></div>`).join('')}</dl>`
 }
 
 const counts = (c: Readonly<Record<string, number | undefined>>) =>
@@ -110,7 +110,7 @@ function configuration(record: BurstRecord): string {
   // Fields a newer server records with the run (its settings, say): shown as they are.
   const extra = Object.entries(record).filter(([key]) => !['id', 'spec', 'summary', 'series'].includes(key))
   for (const [key, value] of extra) rows.push([key, typeof value === 'string' ? value : JSON.stringify(value)])
-  return dl(rows, 'config')
+  return dl(rows, 'config', 'configuration')
 }
 
 function figures(s: BurstSummary): string {

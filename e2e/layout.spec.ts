@@ -55,11 +55,11 @@ test.describe('on a desktop (1440 × 900)', () => {
     expect(knobs.y + knobs.height).toBeLessThan(900)
     // Code in a preset's description is set as code, not as backticks.
     const level0 = page.locator('li[data-preset="level-0-insert-per-request"]')
-    await level0.getByText('What to watch').click()
+    await level0.getByText('Level 0: insert per request').click()
     await expect(level0.locator('.preset-watch code')).toHaveText('direct')
     expect(await page.locator('.preset-watch').allTextContents()).not.toContainEqual(expect.stringContaining('`'))
     // What a preset sets for its run is said before it runs.
-    await expect(page.locator('li[data-preset="queue-full-spike"] .preset-knobs')).toHaveText(/Injected DB latency 500 ms, Queue capacity 20K events/)
+    await expect(page.locator('li[data-preset="queue-full-spike"] .preset-knobs')).toHaveText(/DB latency 500 ms, Queue cap 20K events/)
   })
 
   test('chart labels are inside their charts: the top y label and the last time label are not cut', async ({ page }) => {

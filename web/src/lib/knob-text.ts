@@ -36,8 +36,8 @@ export function knobChange(key: keyof LiveConfig, before: LiveConfig[keyof LiveC
   return before === undefined ? `${label} → ${knobValue(key, after)}` : `${label} ${plain(before)} → ${knobValue(key, after)}`
 }
 
-/** What a preset sets for its run, e.g. "Injected DB latency 500 ms, Queue capacity 20K events". */
+/** What a preset sets for its run, e.g. "DB latency 500 ms, Queue cap 20K events". */
 export function burstKnobsText(knobs: BurstKnobs | undefined): string | null {
   const entries = Object.entries(knobs ?? {}) as Array<[keyof BurstKnobs, LiveConfig[keyof BurstKnobs]]>
-  return entries.length ? entries.map(([key, value]) => `${KNOB_TEXT[key].label} ${knobValue(key, value)}`).join(', ') : null
+  return entries.length ? entries.map(([key, value]) => `${KNOB_TEXT[key].short} ${knobValue(key, value)}`).join(', ') : null
 }

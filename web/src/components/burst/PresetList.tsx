@@ -24,21 +24,35 @@ interface PresetListProps {
 }
 
 /**
- * The seed's experiments, one click each. Compact, so the knobs below stay in view: the
- * title, what it sends and which knobs it sets, and what to watch behind a disclosure.
+ * The seed's experiments, one click each. Two lines a preset, so the knobs below stay in
+ * view: the title (open it for what to watch), what it sends and which knobs it sets.
  */
 export const PresetList = memo(function PresetList({ presets, disabled, shownAbove, error, onRun }: PresetListProps) {
   return (
     <ul className="presets" aria-label="Presets">
       {presets.map((preset) => {
         const knobs = burstKnobsText(preset.spec.knobs)
+        const watch = (
+          <p className="preset-watch" id={`watch-${preset.name}`}>
+            <Prose text={preset.watch} />
+          </p>
+        )
         return (
           <li key={preset.name} className="preset" data-preset={preset.name}>
             <div className="preset-head">
-              <span className="preset-title" id={`preset-${preset.name}`}>
-                {preset.title}
-              </span>
-              <button type="button" className="primary small" aria-label={`Run ${preset.title}`} aria-describedby={`watch-${preset.name}`} disabled={disabled} onClick={() => onRun(preset.name)}>
+              {shownAbove === preset.name ? (
+                <span className="preset-title" id={`preset-${preset.name}`} title="What to watch: in the burst card above">
+                  {preset.title}
+                </span>
+              ) : (
+                <details className="preset-more">
+                  <summary className="preset-title" id={`preset-${preset.name}`} title="What to watch">
+                    {preset.title}
+                  </summary>
+                  {watch}
+                </details>
+              )}
+              <button type="button" className="primary small" aria-label={`Run ${preset.title}`} aria-describedby={shownAbove === preset.name ? undefined : `watch-${preset.name}`} disabled={disabled} onClick={() => onRun(preset.name)}>
                 Run
               </button>
             </div>
@@ -50,18 +64,6 @@ export const PresetList = memo(function PresetList({ presets, disabled, shownAbo
               <p role="alert" className="error small">
                 {error.message}
               </p>
-            )}
-            {shownAbove === preset.name ? (
-              <p className="preset-watch muted small" id={`watch-${preset.name}`}>
-                What to watch: in the burst card above.
-              </p>
-            ) : (
-              <details className="preset-more">
-                <summary>What to watch</summary>
-                <p className="preset-watch" id={`watch-${preset.name}`}>
-                  <Prose text={preset.watch} />
-                </p>
-              </details>
             )}
           </li>
         )

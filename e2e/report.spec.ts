@@ -38,7 +38,7 @@ test('a run downloads as one HTML file that opens with the network blocked and s
   await offline.goto(url)
   expect(requested.filter((u) => u !== url)).toEqual([])
 
-  await expect(offline.locator('h1')).toHaveText('custom')
+  await expect(offline.locator('h1')).toHaveText('Custom burst')
   const charts = offline.locator('figure.chart svg[role="img"]')
   await expect(charts).toHaveCount(5)
   for (const name of ['Client request rate', 'Client latency percentiles', 'Answers by status code', 'Server RSS', 'Server event-loop delay']) {

@@ -23,6 +23,8 @@ const KNOWN_FIELDS = new Set(['t', 'durationMs', 'target', 'offeredRate', 'sentR
 export const reportFileName = (id: string) => `burst-${id}.html`
 
 const seconds = (p: BurstSeriesPoint) => p.t / 1000
+/** Axis labels are round numbers: "250ms", "1.5s", not "250 ms" or "0.00 ms". */
+const axisMs = (v: number) => (v >= 1000 ? `${Number((v / 1000).toPrecision(3))}s` : `${Number(v.toPrecision(3))}ms`)
 const line = (name: string, color: string, series: readonly BurstSeriesPoint[], y: (p: BurstSeriesPoint) => number | null, dashed = false): SvgSeries => ({
   name,
   color,
@@ -44,7 +46,7 @@ function charts(series: readonly BurstSeriesPoint[]): string[] {
     svgLineChart({
       id: 'chart-latency',
       title: 'Client latency percentiles (from the intended send time)',
-      axis: (v) => ms(v).replace(' ', ''),
+      axis: axisMs,
       series: [
         line('p50', COLOURS.p50, series, answered((p) => p.latency.p50)),
         line('p90', COLOURS.p90, series, answered((p) => p.latency.p90)),
@@ -59,7 +61,7 @@ function charts(series: readonly BurstSeriesPoint[]): string[] {
       series: codes.map((code, i) => line(code, STATUS_COLOURS[i % STATUS_COLOURS.length]!, series, (p) => perSec(p, p.statuses[code] ?? 0), !code.startsWith('2'))),
     }),
     svgLineChart({ id: 'chart-rss', title: 'Server RSS (MB)', axis: (v) => `${count(v)} MB`, series: [line('RSS', COLOURS.rss, series, (p) => p.rssBytes / MB)] }),
-    svgLineChart({ id: 'chart-loop', title: 'Server event-loop delay, worst per second', axis: (v) => ms(v).replace(' ', ''), series: [line('max delay', COLOURS.lag, series, (p) => p.loopDelayMaxMs)] }),
+    svgLineChart({ id: 'chart-loop', title: 'Server event-loop delay, worst per second', axis: axisMs, series: [line('max delay', COLOURS.lag, series, (p) => p.loopDelayMaxMs)] }),
   ]
   // Whatever else the run recorded of the server, per second, charted as it is.
   const extra = [...new Set(series.flatMap((p) => Object.keys(p).filter((k) => !KNOWN_FIELDS.has(k) && typeof (p as unknown as Record<string, unknown>)[k] === 'number')))].sort()
@@ -126,7 +128,7 @@ const STYLE = `
 *{box-sizing:border-box}body{margin:0 auto;max-width:1100px;padding:20px;background:var(--bg);color:var(--fg);font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:24px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}
 .muted{color:var(--muted)}.warn{color:var(--warn);border:1px solid var(--warn);border-radius:6px;padding:8px 10px}
-dl{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));gap:8px 16px;margin:0}dl div{min-width:0}dt{color:var(--muted);font-size:12px}dd{margin:0;font-weight:600;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}
+dl{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));gap:8px 16px;margin:0 0 14px}dl div{min-width:0}dt{color:var(--muted);font-size:12px}dd{margin:0;font-weight:600;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}
 dl.config{grid-template-columns:minmax(140px,220px) 1fr}dl.config div{display:contents}dl.config dd{font-weight:500}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,460px),1fr));gap:14px}
 .chart{margin:0;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:8px 10px}figcaption{font-weight:600;margin-bottom:4px}
@@ -141,7 +143,7 @@ footer{margin-top:28px;font-size:12px}
 export function renderReport(record: BurstRecord): string {
   const s = record.summary
   const preset = findPreset(s.name)
-  const title = preset?.title ?? s.name
+  const title = preset?.title ?? (s.name === 'custom' ? 'Custom burst' : s.name)
   const latency = percentilesOf(s.latency)
   const note = saturationNote(s)
   const reasons = Object.entries(s.server.rejectedByReason).filter(([, n]) => n > 0)

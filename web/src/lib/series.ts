@@ -186,7 +186,7 @@ const TICK_STEPS_MS = [1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_
 /** Half an "HH:MM:SS" label at 10 px, and a little air: a tick closer to an edge would be cut. */
 const LABEL_HALF_PX = 26
 /** A whole label and the gap to the next: closer than this they run into one another. */
-const LABEL_PITCH_PX = 72
+const LABEL_PITCH_PX = 60
 
 /**
  * Round times for the time axis, about four per window. Given explicitly, the axis draws

@@ -41,10 +41,10 @@ export function RunCompare({ a, b, width, palette }: { a: BurstRecord; b: BurstR
             <tr>
               <th scope="col">Figure</th>
               <th scope="col" style={{ color: palette.runA }}>
-                {nameA} <small className="muted">{a.id}</small>
+                {nameA} <small className="muted" title={a.id}>{a.id.slice(0, 8)}</small>
               </th>
               <th scope="col" style={{ color: palette.runB }}>
-                {nameB} <small className="muted">{b.id}</small>
+                {nameB} <small className="muted" title={b.id}>{b.id.slice(0, 8)}</small>
               </th>
               <th scope="col">B / A</th>
             </tr>

@@ -70,7 +70,8 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${port}`
   rmSync(DATA_DIR, { recursive: true, force: true })
   mkdirSync(OUT, { recursive: true })
-  const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  // The build users run (npm run screenshots builds it first), as the e2e suite does.
+  const server = spawn(process.execPath, ['dist/server/main.js'], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), SLUICE_DATA_DIR: DATA_DIR, SLUICE_LOG: 'silent' },
   })
@@ -98,7 +99,7 @@ async function main(): Promise<void> {
           await setTheme(page, theme)
           // Two frames: the resize and the theme reach every chart (they redraw one per frame).
           await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))))
-          await page.waitForFunction(() => document.querySelectorAll('figure[data-chart] svg.recharts-surface').length === 9)
+          await page.waitForFunction(() => [...document.querySelectorAll('figure[data-chart]')].every((f) => f.querySelector('svg.recharts-surface')))
           const file = `${OUT}/${preset}-${view.name}-${theme}.png`
           await page.screenshot({ path: file })
           console.log(`wrote ${file}`)

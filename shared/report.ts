@@ -13,12 +13,12 @@ import { RUN_FIGURES, saturationNote } from './run-figures.ts'
 import { svgLineChart, type SvgSeries } from './svg-chart.ts'
 
 /** Mid-tone colours that read on both the light and the dark page. */
-const COLOURS = { offered: '#64748b', answered: '#3b82f6', ok: '#10b981', p50: '#10b981', p90: '#f59e0b', p95: '#f97316', p99: '#ef4444', rss: '#ec4899', lag: '#a855f7' }
+const COLOURS = { offered: '#64748b', answered: '#3b82f6', ok: '#10b981', p50: '#10b981', p90: '#f59e0b', p95: '#f97316', p99: '#ef4444', rss: '#ec4899', lag: '#a855f7', server: '#3b82f6', database: '#10b981', generator: '#f59e0b' }
 const STATUS_COLOURS = ['#10b981', '#22c55e', '#f97316', '#eab308', '#ef4444', '#a855f7', '#0ea5e9', '#64748b']
 const MB = 1024 * 1024
 
 /** Series fields the generator writes; anything else numeric in a point is a server-side series to chart as it is. */
-const KNOWN_FIELDS = new Set(['t', 'durationMs', 'target', 'offeredRate', 'sentRate', 'achievedRate', 'okRate', 'inflight', 'statuses', 'errors', 'late', 'skipped', 'latency', 'rssBytes', 'loopDelayMaxMs'])
+const KNOWN_FIELDS = new Set(['t', 'durationMs', 'target', 'offeredRate', 'sentRate', 'achievedRate', 'okRate', 'inflight', 'statuses', 'errors', 'late', 'skipped', 'latency', 'rssBytes', 'loopDelayMaxMs', 'cpu', 'warmup'])
 
 export const reportFileName = (id: string) => `burst-${id}.html`
 
@@ -63,6 +63,12 @@ function charts(series: readonly BurstSeriesPoint[]): string[] {
     svgLineChart({ id: 'chart-rss', title: 'Server RSS (MB)', axis: (v) => `${count(v)} MB`, series: [line('RSS', COLOURS.rss, series, (p) => p.rssBytes / MB)] }),
     svgLineChart({ id: 'chart-loop', title: 'Server event-loop delay, worst per second', axis: axisMs, series: [line('max delay', COLOURS.lag, series, (p) => p.loopDelayMaxMs)] }),
   ]
+  // Runs recorded before CPU was measured have no `cpu`; an external database has no figure for it.
+  if (series.some((p) => p.cpu)) {
+    const cpu = (key: 'server' | 'database' | 'generator') => (p: BurstSeriesPoint) => p.cpu?.[key] ?? null
+    const parts = (['server', 'database', 'generator'] as const).filter((key) => series.some((p) => cpu(key)(p) !== null))
+    out.push(svgLineChart({ id: 'chart-cpu', title: 'CPU (cores busy)', axis: (v) => `${Number(v.toPrecision(3))}`, series: parts.map((key) => line(key, COLOURS[key], series, cpu(key))) }))
+  }
   // Whatever else the run recorded of the server, per second, charted as it is.
   const extra = [...new Set(series.flatMap((p) => Object.keys(p).filter((k) => !KNOWN_FIELDS.has(k) && typeof (p as unknown as Record<string, unknown>)[k] === 'number')))].sort()
   for (const key of extra) {
@@ -167,6 +173,7 @@ export function renderReport(record: BurstRecord): string {
 ${preset ? `<p class="watch">${watch}</p>` : ''}
 ${note ? `<p class="warn" id="generator-behind">⚠ ${h(note)}</p>` : ''}
 ${s.error ? `<p class="warn">Error: ${h(s.error.split('\n')[0]!)}</p>` : ''}
+${s.warmupMs ? `<p class="muted" id="warmup">The first ${h(duration(s.warmupMs))} are a warm-up: charted per second below, left out of the figures.</p>` : ''}
 </header>
 <section aria-labelledby="figures-title">
 <h2 id="figures-title">Figures</h2>
@@ -181,6 +188,7 @@ ${dl([
   ['Server: requests by status', counts(s.server.requestsByStatus)],
   ['Server: refused by reason', reasons.map(([r, n]) => `${r}: ${count(n)}`).join(' · ') || 'none'],
   ['Server: events accepted', count(s.server.eventsAccepted)],
+  ...(s.generator ? [['Generator CPU', `mean ${s.generator.cpuMeanCores.toFixed(2)} cores · max ${s.generator.cpuMaxCores.toFixed(2)} cores`] as const] : []),
 ], 'config')}
 </section>
 <section aria-labelledby="charts-title">

@@ -14,6 +14,10 @@ export interface RunRow {
   p99: number | null
   rssMb: number
   lagMaxMs: number
+  /** Cores busy; null for runs recorded before CPU was measured, or without a figure (an external database). */
+  cpuServer: number | null
+  cpuDatabase: number | null
+  cpuGenerator: number | null
   [status: `status_${string}`]: number
 }
 
@@ -35,6 +39,9 @@ export function runRows(record: BurstRecord): RunRow[] {
       p99: answered ? point.latency.p99 : null,
       rssMb: point.rssBytes / MB,
       lagMaxMs: point.loopDelayMaxMs,
+      cpuServer: point.cpu?.server ?? null,
+      cpuDatabase: point.cpu?.database ?? null,
+      cpuGenerator: point.cpu?.generator ?? null,
     }
     for (const [code, n] of Object.entries(point.statuses)) {
       row[`status_${code}`] = n * perSec

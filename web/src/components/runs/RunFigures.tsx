@@ -1,6 +1,6 @@
 import type { BurstSummary } from '../../../../shared/bursts.ts'
 import { RUN_FIGURES, saturationNote } from '../../../../shared/run-figures.ts'
-import { count } from '../../lib/format.ts'
+import { count, duration } from '../../lib/format.ts'
 
 /** One run's summary as a definition list: the figures every view of a run shares. */
 export function RunFigures({ summary }: { summary: BurstSummary }) {
@@ -13,6 +13,7 @@ export function RunFigures({ summary }: { summary: BurstSummary }) {
           ⚠ {note}
         </p>
       )}
+      {summary.warmupMs > 0 && <p className="muted small">The first {duration(summary.warmupMs)} are a warm-up: in the charts, not in these figures.</p>}
       <dl className="run-figures" aria-label={`Summary of ${summary.name}`}>
         {RUN_FIGURES.map((f) => {
           const v = f.value(summary)

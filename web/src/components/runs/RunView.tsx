@@ -27,6 +27,15 @@ export function RunView({ record, width, palette }: { record: BurstRecord; width
   const chartWidth = runChartWidth(width, 340, 2)
   const s = record.summary
   const hasP95 = rows.some((r) => r.p95 !== null)
+  const cpuLines = (
+    [
+      ['cpuServer', 'server', palette.accepted],
+      ['cpuDatabase', 'database', palette.committed],
+      ['cpuGenerator', 'generator', palette.age],
+    ] as const
+  )
+    .filter(([key]) => rows.some((r) => r[key] !== null))
+    .map(([key, name, color]) => ({ key, name, color, data: rows, dataKey: key }))
   return (
     <section className="run-view" aria-label={`Run ${s.name}`} data-run-id={record.id}>
       <header className="run-head">
@@ -81,6 +90,7 @@ export function RunView({ record, width, palette }: { record: BurstRecord; width
             { key: 'lag', name: 'max loop delay (ms)', color: palette.max, data: rows, dataKey: 'lagMaxMs' },
           ]}
         />
+        {cpuLines.length > 0 && <RunChart title="CPU (cores busy)" width={chartWidth} palette={palette} format={(v) => v.toFixed(2)} lines={cpuLines} />}
       </div>
     </section>
   )

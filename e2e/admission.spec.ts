@@ -15,7 +15,7 @@ test('the diagnosis says what ran out, and the admission chart and knob follow t
     await expect.poll(async () => (await getConfig(request)).admission).toBe('off')
     await expect.poll(() => chartText(page, 'admission', 'mode')).toBe('off')
     await expect(page.getByRole('figure', { name: 'Admission on CPU' })).toContainText('nothing is refused on CPU')
-    await expect.poll(() => chartText(page, 'admission', 'mark-texts')).toContain('admission')
+    await expect.poll(() => chartText(page, 'admission', 'mark-texts')).toContain(`Admission ${original.admission} → off`)
     await expect(page.getByRole('figure', { name: 'Inflight requests and connections' })).toContainText('connections open')
   } finally {
     await patchConfig(request, { admission: original.admission })

@@ -14,8 +14,8 @@ test('changing the batch size knob shows in the next flushes and is marked on th
 
     // Applied at once, and marked on every chart.
     await expect.poll(async () => (await getConfig(request)).batchMaxEvents).toBe(100)
-    await expect.poll(() => chartText(page, 'flushes', 'mark-texts')).toContain(`batchMaxEvents ${original.batchMaxEvents} → 100`)
-    await expect.poll(() => chartText(page, 'throughput', 'mark-texts')).toContain('batchMaxEvents')
+    await expect.poll(() => chartText(page, 'flushes', 'mark-texts')).toContain(`Batch ${original.batchMaxEvents.toLocaleString('en')} → 100 events`)
+    await expect.poll(() => chartText(page, 'throughput', 'mark-texts')).toContain('Batch ')
 
     // 3 000 events arrive at once; the batcher now writes them 100 at a time, each flush triggered by size.
     for (let i = 0; i < 3; i++) {
@@ -26,10 +26,14 @@ test('changing the batch size knob shows in the next flushes and is marked on th
     await expect.poll(() => chartNumber(page, 'flushes', 'last-flush-events')).toBe(100)
     await expect(page.getByRole('figure', { name: 'Batch flushes' })).toContainText('last: 100 events')
 
-    // An out-of-range value is not sent: the field says what it takes.
+    // An out-of-range value is not sent, and the field says so rather than sitting there as if in force.
     await knob.fill('0')
     await expect(knob).toHaveAttribute('aria-invalid', 'true')
     await knob.press('Enter')
+    const hint = page.locator('[data-knob="batchMaxEvents"] .knob-hint')
+    await expect(hint).toHaveAttribute('role', 'alert')
+    await expect(hint).toContainText('Not applied')
+    await expect(hint).toContainText('Still 100 events')
     expect((await getConfig(request)).batchMaxEvents).toBe(100)
   } finally {
     await patchConfig(request, { batchMaxEvents: original.batchMaxEvents })

@@ -74,7 +74,11 @@ export interface LatencyStats {
   readonly count: number
   readonly p50: number
   readonly p90: number
+  /** Absent in runs recorded before it was measured. */
+  readonly p95?: number
   readonly p99: number
+  /** p99.9; absent in runs recorded before it was measured. */
+  readonly p999?: number
   readonly max: number
 }
 

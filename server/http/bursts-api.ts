@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { BurstList, BurstStarted, PresetsResponse } from '../../shared/api.ts'
 import { PRESETS } from '../../shared/presets.ts'
+import { renderReport, reportFileName } from '../../shared/report.ts'
 import { seriesCsv } from '../load/csv.ts'
 import type { BurstManager } from '../load/manager.ts'
 import { invalidSpec, notFound } from '../errors.ts'
@@ -49,6 +50,12 @@ export function burstsApi(manager: BurstManager, token: string | undefined) {
     if (c.req.query('format') === 'csv') {
       c.header('Content-Disposition', `attachment; filename="burst-${record.id}.csv"`)
       return c.body(seriesCsv(record), 200, { 'Content-Type': 'text/csv; charset=utf-8' })
+    }
+    if (c.req.query('format') === 'html') {
+      // The report fetches nothing: the policy says so to the browser too.
+      c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
+      c.header('Content-Disposition', `attachment; filename="${reportFileName(record.id)}"`)
+      return c.html(renderReport(record))
     }
     return c.json(record)
   })

@@ -1,28 +1,23 @@
 /**
- * `npm run burst -- <preset> | --spec file.json [--url URL] [--token T] [--fail-on p99>50ms]...`
+ * `npm run burst -- <preset> | --spec file.json [--threshold p95<50ms]... [--report run.html]`
  *
  * Drives a running Sluice through its control API: starts the burst, prints a progress
- * bar and a line per second, then the summary; `--fail-on` thresholds set the exit code,
- * so the same scenario runs headless in CI. Exit codes: 0 passed, 1 a threshold was
- * crossed, 2 usage or API error, 3 the burst failed, 130 stopped with Ctrl-C.
+ * bar and a line per second, then the summary. Thresholds set the exit code, so the same
+ * scenario runs headless in CI; `--help` lists presets, metrics and exit codes.
  */
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import type { BurstPreset, BurstRecord, BurstSummary } from '../../shared/bursts.ts'
+import { renderReport } from '../../shared/report.ts'
 import { progressBar, secondLine, summaryText } from './cli-format.ts'
-import { judge, parseThreshold, ThresholdError, THRESHOLD_METRICS, type Threshold } from './fail-on.ts'
+import { defaultUrl, EXIT, usage } from './cli-usage.ts'
+import { judge, parseThreshold, ThresholdError, type Threshold } from './thresholds.ts'
 
 const POLL_MS = 500
 const REQUEST_TIMEOUT_MS = 10_000
-const USAGE = `usage: npm run burst -- <preset> | --spec <file.json> [options]
-       npm run burst -- --list [--url URL]
-
-options:
-  --url URL           the Sluice to drive, loopback only (default http://127.0.0.1:8080)
-  --token TOKEN       bearer token (default: SLUICE_TOKEN)
-  --fail-on EXPR      exit 1 when EXPR holds, e.g. p99>50ms, errors>0, 5xx>0, rate<1000;
-                      repeat or separate with commas. Metrics: ${THRESHOLD_METRICS.join(', ')}
-  --json              print the summary as JSON instead of text`
+// The environment is read once, here: the CLI's own defaults.
+const DEFAULT_URL = defaultUrl(process.env.PORT)
+const ENV_TOKEN = process.env.SLUICE_TOKEN
 
 class UsageError extends Error {
   readonly code = 'usage'
@@ -54,30 +49,39 @@ function client(base: URL, token: string | undefined) {
   }
 }
 
+const expressions = (values: readonly string[]) => values.flatMap((text) => text.split(',')).filter((text) => text.trim())
+
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
-      url: { type: 'string', default: 'http://127.0.0.1:8080' },
+      url: { type: 'string', default: DEFAULT_URL },
       token: { type: 'string' },
       spec: { type: 'string' },
+      threshold: { type: 'string', multiple: true, default: [] },
       'fail-on': { type: 'string', multiple: true, default: [] },
+      'abort-on-fail': { type: 'boolean', default: false },
+      report: { type: 'string' },
       list: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
   if (values.help) {
-    console.log(USAGE)
-    return 0
+    console.log(usage(DEFAULT_URL))
+    return EXIT.passed
   }
-  const call = client(loopbackUrl(values.url), values.token ?? process.env.SLUICE_TOKEN)
+  const call = client(loopbackUrl(values.url), values.token ?? ENV_TOKEN)
   if (values.list) {
     const { body } = await call<{ presets: BurstPreset[] }>('GET', '/api/presets')
     for (const preset of body.presets) console.log(`${preset.name.padEnd(32)} ${preset.title}\n${' '.repeat(33)}${preset.watch}\n`)
-    return 0
+    return EXIT.passed
   }
-  const thresholds: Threshold[] = values['fail-on'].flatMap((text) => text.split(',')).filter((text) => text.trim()).map(parseThreshold)
+  const thresholds: Threshold[] = [
+    ...expressions(values.threshold).map((text) => parseThreshold(text, 'must-hold')),
+    ...expressions(values['fail-on']).map((text) => parseThreshold(text, 'must-not')),
+  ]
+  if (values.report !== undefined && !values.report.endsWith('.html')) throw new UsageError('--report names an .html file')
   if ((positionals.length === 1) === (values.spec !== undefined) || positionals.length > 1) throw new UsageError('give one preset name or --spec <file>')
   let request: unknown
   if (values.spec !== undefined) {
@@ -90,13 +94,13 @@ async function main(): Promise<number> {
   const started = await call<{ id: string; summary: BurstSummary; error?: string }>('POST', '/api/bursts', request)
   if (started.status !== 201) {
     console.error(`sluice answered ${started.status}: ${JSON.stringify(started.body)}`)
-    return 2
+    return EXIT.usage
   }
   const { id } = started.body
   const tty = process.stdout.isTTY === true
   let interrupted = false
   process.on('SIGINT', () => {
-    if (interrupted) process.exit(130)
+    if (interrupted) process.exit(EXIT.interrupted)
     interrupted = true
     process.stderr.write('\nstopping the burst (Ctrl-C again to leave it running)...\n')
     void call('DELETE', `/api/bursts/${id}`).catch(() => {})
@@ -105,6 +109,7 @@ async function main(): Promise<number> {
   let record: BurstRecord | undefined
   let printed = 0
   let bar = ''
+  let aborted: string | null = null
   for (;;) {
     const answer = await call<BurstRecord>('GET', `/api/bursts/${id}`)
     if (answer.status !== 200) throw new Error(`GET /api/bursts/${id} answered ${answer.status}`)
@@ -119,31 +124,45 @@ async function main(): Promise<number> {
       }
     }
     if (record.summary.status !== 'running') break
+    // k6's abortOnFail: judged on the run so far, once it has a whole second to judge.
+    if (values['abort-on-fail'] && !aborted && record.series.length > 0) {
+      const crossed = thresholds.find((t) => judge(t, record!.summary).failed)
+      if (crossed) {
+        aborted = crossed.text
+        if (!values.json) process.stderr.write(`${tty && bar ? '\n' : ''}threshold ${crossed.text} failed after ${record.series.length} s: stopping the burst (--abort-on-fail)\n`)
+        await call('DELETE', `/api/bursts/${id}`)
+      }
+    }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS))
   }
   if (tty && bar && !values.json) process.stdout.write('\n')
 
   const summary = record.summary
   const verdicts = thresholds.map((threshold) => ({ threshold, ...judge(threshold, summary) }))
+  if (values.report !== undefined) await writeFile(values.report, renderReport(record))
   if (values.json) {
-    console.log(JSON.stringify({ summary, thresholds: verdicts.map((v) => ({ expr: v.threshold.text, actual: v.actual, failed: v.failed })) }, null, 2))
+    const thresholdsOut = verdicts.map((v) => ({ expr: v.threshold.text, kind: v.threshold.kind, actual: v.actual, failed: v.failed }))
+    console.log(JSON.stringify({ summary, thresholds: thresholdsOut, ...(aborted ? { abortedBy: aborted } : {}), ...(values.report ? { report: values.report } : {}) }, null, 2))
   } else {
     console.log(`\n${summaryText(summary)}`)
-    for (const v of verdicts) console.log(`  ${v.failed ? 'FAIL' : 'pass'}      ${v.threshold.text} (actual ${v.actual})`)
+    for (const v of verdicts) console.log(`  ${v.failed ? 'FAIL' : 'pass'}      ${v.threshold.kind === 'must-hold' ? 'threshold' : 'fail-on'} ${v.threshold.text} (actual ${v.shown})`)
+    if (aborted) console.log(`  ABORTED   by ${aborted} (--abort-on-fail)`)
+    if (values.report !== undefined) console.log(`  report    ${values.report}`)
   }
-  if (summary.status === 'failed') return 3
-  if (interrupted) return 130
-  return verdicts.some((v) => v.failed) ? 1 : 0
+  if (summary.status === 'failed') return EXIT.burstFailed
+  if (interrupted) return EXIT.interrupted
+  return aborted || verdicts.some((v) => v.failed) ? EXIT.threshold : EXIT.passed
 }
 
 try {
   process.exitCode = await main()
 } catch (error) {
-  if (error instanceof UsageError || error instanceof ThresholdError) {
-    console.error(`burst: ${error.message}\n\n${USAGE}`)
+  const parseArgsError = String((error as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS')
+  if (error instanceof UsageError || error instanceof ThresholdError || parseArgsError) {
+    console.error(`burst: ${(error as Error).message}\n\n${usage(DEFAULT_URL)}`)
   } else {
     const cause = (error as { cause?: { code?: string } }).cause?.code
     console.error(`burst: ${cause === 'ECONNREFUSED' ? 'no Sluice answers at that --url (is `npm start` running?)' : (error as Error).message}`)
   }
-  process.exitCode = 2
+  process.exitCode = EXIT.usage
 }

@@ -12,7 +12,10 @@ const FIXED = [
   ['skipped', (p) => p.skipped],
   ['p50_ms', (p) => p.latency.p50],
   ['p90_ms', (p) => p.latency.p90],
+  // Runs saved before p95 and p99.9 were measured leave these empty.
+  ['p95_ms', (p) => p.latency.p95 ?? ''],
   ['p99_ms', (p) => p.latency.p99],
+  ['p999_ms', (p) => p.latency.p999 ?? ''],
   ['max_ms', (p) => p.latency.max],
   ['server_rss_bytes', (p) => p.rssBytes],
   ['server_loop_delay_max_ms', (p) => p.loopDelayMaxMs],

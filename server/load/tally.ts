@@ -7,12 +7,14 @@ const newHistogram = (): Histogram => build({ lowestDiscernibleValue: 1, highest
 const ms = (us: number) => Math.round(us) / 1_000
 
 function latencyOf(histogram: Histogram): LatencyStats {
-  if (histogram.totalCount === 0) return { count: 0, p50: 0, p90: 0, p99: 0, max: 0 }
+  if (histogram.totalCount === 0) return { count: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 }
   return {
     count: histogram.totalCount,
     p50: ms(histogram.getValueAtPercentile(50)),
     p90: ms(histogram.getValueAtPercentile(90)),
+    p95: ms(histogram.getValueAtPercentile(95)),
     p99: ms(histogram.getValueAtPercentile(99)),
+    p999: ms(histogram.getValueAtPercentile(99.9)),
     max: ms(histogram.maxValue),
   }
 }

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react'
+import { useCallback, useMemo } from 'react'
 import type { BurstSpec } from '../../shared/bursts.ts'
 import type { LiveConfig } from '../../shared/config.ts'
 import { BurstPanel } from './components/burst/BurstPanel.tsx'
@@ -8,30 +8,31 @@ import { KnobsPanel } from './components/KnobsPanel.tsx'
 import { LiveCharts } from './components/LiveCharts.tsx'
 import { MarkForm } from './components/MarkForm.tsx'
 import { RunsView } from './components/runs/RunsView.tsx'
-import { WindowPicker } from './components/WindowPicker.tsx'
+import { ViewControls } from './components/ViewControls.tsx'
+import { useBackfill } from './hooks/useBackfill.ts'
 import { useBursts } from './hooks/useBursts.ts'
 import { useConfig } from './hooks/useConfig.ts'
 import { useStream } from './hooks/useStream.ts'
 import { useTheme } from './hooks/useTheme.ts'
+import { useUrlState } from './hooks/useUrlState.ts'
 import { currentFigures } from './lib/figures.ts'
 import { buildOverlays } from './lib/overlays.ts'
-
-type Tab = 'live' | 'runs'
+import { MIN_RANGE_MS } from './lib/url-state.ts'
 
 export function App() {
   const { theme, palette, toggle } = useTheme()
   const { store, version, status } = useStream()
-  const [windowMs, setWindowMs] = useState(5 * 60_000)
-  const [tab, setTab] = useState<Tab>('live')
+  const [view, setView] = useUrlState()
   const config = store.config
   const knobs = useConfig()
 
   // The store is mutable; `version` is what says it changed.
-  const figures = useMemo(() => currentFigures(store.snapshots), [store, version])
-  const lastBurst = useMemo(() => [...store.bursts.values()].at(-1), [store, version])
+  const figures = useMemo(() => currentFigures(store.snapshots, store.lastFlush), [store, version])
+  const lastBurst = useMemo(() => store.latest(), [store, version])
   // Refetch the run list when a burst starts or ends, not on every tick of it.
   const burstKey = lastBurst ? `${lastBurst.id}:${lastBurst.endedAt ?? 'running'}` : ''
   const bursts = useBursts(burstKey)
+  useBackfill(store, bursts.runs, figures?.time ?? null)
   const latestOverlays = useMemo(() => buildOverlays(store, bursts.runs), [store, version, bursts.runs])
   // Same spans and marks, same object: the charts redraw only when an overlay really changed.
   const overlaysKey = JSON.stringify(latestOverlays)
@@ -39,13 +40,20 @@ export function App() {
 
   const { start, stop } = bursts
   const { patch } = knobs
-  // Stable callbacks: the panels are memoised and must not redraw on every tick.
-  const onStart = useCallback((what: { preset: string } | { spec: BurstSpec }) => void start(what), [start])
-  const onStop = useCallback((id: string) => void stop(id), [stop])
+  // Stable callbacks: the panels and charts are memoised and must not redraw on every tick.
+  const onStart = useCallback((what: { preset: string } | { spec: BurstSpec }) => start(what), [start])
+  const onStop = useCallback((id: string) => stop(id), [stop])
   const onKnob = useCallback((change: Partial<LiveConfig>) => void patch(change), [patch])
+  const onZoom = useCallback((from: number, to: number) => {
+    const middle = (from + to) / 2
+    setView({ range: to - from >= MIN_RANGE_MS ? { from, to } : { from: middle - MIN_RANGE_MS / 2, to: middle + MIN_RANGE_MS / 2 } })
+  }, [setView])
+  const lastTime = figures?.time ?? Date.now()
+  const onPause = useCallback(() => setView({ range: { from: lastTime - view.windowMs, to: lastTime } }), [setView, lastTime, view.windowMs])
 
   // The badge says only "serving / draining" itself; the server's own reason covers the rest.
   const notReady = figures?.lifecycle === 'serving' ? figures.notReady : null
+  const tab = view.tab
 
   return (
     <div className="app" data-theme={theme}>
@@ -53,15 +61,15 @@ export function App() {
         <h1 className="brand">Sluice</h1>
         <ConnectionBadge status={status} lifecycle={figures?.lifecycle} notReady={notReady} />
         <nav className="tabs" aria-label="Views">
-          <button type="button" aria-pressed={tab === 'live'} className={tab === 'live' ? 'active' : ''} onClick={() => setTab('live')}>
+          <button type="button" aria-pressed={tab === 'live'} className={tab === 'live' ? 'active' : ''} onClick={() => setView({ tab: 'live' })}>
             Live
           </button>
-          <button type="button" aria-pressed={tab === 'runs'} className={tab === 'runs' ? 'active' : ''} onClick={() => setTab('runs')}>
+          <button type="button" aria-pressed={tab === 'runs'} className={tab === 'runs' ? 'active' : ''} onClick={() => setView({ tab: 'runs' })}>
             Runs ({bursts.runs.length})
           </button>
         </nav>
         <span className="spacer" />
-        {tab === 'live' && <WindowPicker value={windowMs} onChange={setWindowMs} />}
+        {tab === 'live' && <ViewControls windowMs={view.windowMs} range={view.range} onWindow={(windowMs) => setView({ windowMs, range: null })} onPause={onPause} onLive={() => setView({ range: null })} />}
         <MarkForm />
         <button type="button" className="ghost" aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`} onClick={toggle}>
           {theme === 'dark' ? '☀' : '☾'}
@@ -70,15 +78,15 @@ export function App() {
       <Headline figures={figures} config={config} />
       {tab === 'live' ? (
         <main className="live">
-          <LiveCharts store={store} version={version} windowMs={windowMs} figures={figures} config={config} palette={palette} overlays={overlays} />
+          <LiveCharts store={store} version={version} windowMs={view.windowMs} range={view.range} figures={figures} config={config} palette={palette} overlays={overlays} onZoom={onZoom} />
           <aside className="side">
-            <BurstPanel presets={bursts.presets} current={lastBurst} error={bursts.error} onStart={onStart} onStop={onStop} />
+            <BurstPanel presets={bursts.presets} current={lastBurst} listError={bursts.listError} onStart={onStart} onStop={onStop} />
             <KnobsPanel config={config} error={knobs.error} onChange={onKnob} />
           </aside>
         </main>
       ) : (
         <main className="runs-main">
-          <RunsView runs={bursts.runs} palette={palette} />
+          <RunsView runs={bursts.runs} palette={palette} openId={view.run} compareIds={view.compare} onSelect={setView} />
         </main>
       )}
     </div>

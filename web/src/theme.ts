@@ -21,6 +21,7 @@ export interface Palette {
   heapTotal: string
   p50: string
   p90: string
+  p95: string
   p99: string
   max: string
   elu: string
@@ -29,6 +30,10 @@ export interface Palette {
   ok: string
   span: string
   spanText: string
+  /** The card's background: a halo behind labels drawn over lines. */
+  halo: string
+  /** A drag-to-zoom selection being drawn. */
+  selection: string
   annotation: string
   configMark: string
   reasons: Record<RejectReason, string>
@@ -53,9 +58,9 @@ export const PALETTES: Record<ThemeName, Palette> = {
     accepted: '#60a5fa', committed: '#34d399', requests: '#a78bfa', capacity: '#f87171',
     queue: '#60a5fa', queueBytes: '#c084fc', age: '#fbbf24', inflight: '#38bdf8', duration: '#fbbf24',
     rss: '#f472b6', heapUsed: '#60a5fa', heapTotal: '#94a3b8',
-    p50: '#34d399', p90: '#fbbf24', p99: '#f87171', max: '#c084fc', elu: '#94a3b8',
+    p50: '#34d399', p90: '#fbbf24', p95: '#fb923c', p99: '#f87171', max: '#c084fc', elu: '#94a3b8',
     offered: '#94a3b8', achieved: '#60a5fa', ok: '#34d399',
-    span: 'rgba(148, 163, 184, 0.14)', spanText: '#94a3b8', annotation: '#facc15', configMark: '#22d3ee',
+    span: 'rgba(148, 163, 184, 0.14)', spanText: '#94a3b8', halo: '#111a2e', selection: 'rgba(59, 130, 246, 0.25)', annotation: '#facc15', configMark: '#22d3ee',
     runA: '#60a5fa', runB: '#f472b6', tooltip: '#0f172a',
   },
   light: {
@@ -64,9 +69,9 @@ export const PALETTES: Record<ThemeName, Palette> = {
     accepted: '#2563eb', committed: '#059669', requests: '#7c3aed', capacity: '#dc2626',
     queue: '#2563eb', queueBytes: '#9333ea', age: '#d97706', inflight: '#0284c7', duration: '#d97706',
     rss: '#db2777', heapUsed: '#2563eb', heapTotal: '#64748b',
-    p50: '#059669', p90: '#d97706', p99: '#dc2626', max: '#9333ea', elu: '#64748b',
+    p50: '#059669', p90: '#d97706', p95: '#ea580c', p99: '#dc2626', max: '#9333ea', elu: '#64748b',
     offered: '#64748b', achieved: '#2563eb', ok: '#059669',
-    span: 'rgba(100, 116, 139, 0.12)', spanText: '#475569', annotation: '#ca8a04', configMark: '#0891b2',
+    span: 'rgba(100, 116, 139, 0.12)', spanText: '#475569', halo: '#ffffff', selection: 'rgba(37, 99, 235, 0.2)', annotation: '#ca8a04', configMark: '#0891b2',
     runA: '#2563eb', runB: '#db2777', tooltip: '#ffffff',
   },
 }

@@ -10,11 +10,15 @@ interface Stat {
   raw: number | null
   detail: string
   level: Level
+  /** Further figures for tests and tools, as data-* attributes. */
+  facts?: Record<string, number | null>
 }
 
-function StatTile({ label, value, raw, detail, level }: Stat) {
+function StatTile({ label, value, raw, detail, level, facts = {} }: Stat) {
+  const attributes: Record<string, number> = {}
+  for (const [key, v] of Object.entries(facts)) if (v !== null) attributes[`data-${key}`] = v
   return (
-    <div role="group" aria-label={label} className={`stat stat-${level}`} data-level={level} data-value={raw ?? ''}>
+    <div role="group" aria-label={label} className={`stat stat-${level}`} data-level={level} data-value={raw ?? ''} {...attributes}>
       <span className="stat-label">{label}</span>
       <span className="stat-value">{value}</span>
       <span className="stat-detail">{detail}</span>
@@ -62,8 +66,9 @@ export function Headline({ figures, config }: { figures: Figures | null; config:
       label: 'Event-loop p99',
       value: ms(f?.lagP99),
       raw: f ? Number(f.lagP99.toFixed(2)) : null,
-      detail: f ? `max ${ms(f.lagMax)} · busy ${percent(f.utilization)}` : '–',
+      detail: f ? `max ${ms(f.lagMax)} · busy ${percent(f.utilization)} · last 1 s` : '–',
       level: f ? lagLevel(f.lagP99) : 'ok',
+      facts: { max: f ? Number(f.lagMax.toFixed(2)) : null },
     },
     {
       label: 'RSS',

@@ -3,8 +3,9 @@ import type { EffectiveConfig } from '../../../shared/config.ts'
 import { useStaggered } from '../hooks/useStaggered.ts'
 import { useWidth } from '../hooks/useWidth.ts'
 import type { Figures } from '../lib/figures.ts'
-import { bucketFor, buildFrame } from '../lib/series.ts'
+import { bucketFor, buildFrame, liveRange } from '../lib/series.ts'
 import type { StreamStore } from '../lib/stream-store.ts'
+import type { TimeRange } from '../lib/url-state.ts'
 import type { Palette } from '../theme.ts'
 import { AdmissionChart } from './charts/AdmissionChart.tsx'
 import { CpuChart } from './charts/CpuChart.tsx'
@@ -15,7 +16,7 @@ import { InflightChart } from './charts/InflightChart.tsx'
 import { LoopChart } from './charts/LoopChart.tsx'
 import { MemoryChart } from './charts/MemoryChart.tsx'
 import type { Overlays } from './charts/overlays.tsx'
-import type { LiveChartProps } from './charts/props.ts'
+import { Y_AXIS_WIDTH, type LiveChartProps } from './charts/props.ts'
 import { QueueChart } from './charts/QueueChart.tsx'
 import { RejectionsChart } from './charts/RejectionsChart.tsx'
 import { ThroughputChart } from './charts/ThroughputChart.tsx'
@@ -37,30 +38,41 @@ interface LiveChartsProps {
   store: StreamStore
   version: number
   windowMs: number
+  /** A fixed range (paused or zoomed); null follows the stream. */
+  range: TimeRange | null
   figures: Figures | null
   config: EffectiveConfig | null
   palette: Palette
   overlays: Overlays
+  onZoom: (from: number, to: number) => void
 }
 
 /**
  * Every live chart on one time axis, drawn from one Frame folded to the charts' pixel
- * width. The frame is rebuilt when a new bucket begins, so a chart redraws once per pixel
- * column rather than once per tick; captions and figures follow every tick.
+ * width. Following the stream, the frame is rebuilt when a new bucket begins, so a chart
+ * redraws once per pixel column rather than once per tick; on a fixed range, only when
+ * what falls inside it changes. Captions and figures follow every tick.
  */
-export function LiveCharts({ store, version, windowMs, figures, config, palette, overlays }: LiveChartsProps) {
+export function LiveCharts({ store, version, windowMs, range, figures, config, palette, overlays, onZoom }: LiveChartsProps) {
   const grid = useRef<HTMLElement>(null)
   const [inspecting, setInspecting] = useState(false)
   const gridWidth = useWidth(grid, 900)
   const columns = gridWidth >= 880 ? 3 : gridWidth >= 560 ? 2 : 1
   const width = Math.floor((gridWidth - GAP * (columns - 1)) / columns) - 2 * FIGURE_PADDING
+  const plotWidth = Math.max(1, width - 2 * Y_AXIS_WIDTH)
   const tickMs = config?.fixed.tickMs ?? 250
-  const bucketMs = bucketFor(windowMs, Math.floor(width / PIXELS_PER_POINT), tickMs)
+  const span = range ? range.to - range.from : windowMs
+  const bucketMs = bucketFor(span, Math.floor(width / PIXELS_PER_POINT), tickMs)
   const slot = Math.floor((store.snapshots.last()?.time ?? 0) / bucketMs)
+  // What makes the frame worth rebuilding: a new bucket when live; new data inside a fixed range.
+  const change = range
+    ? `${store.snapshots.lowerBound((s) => s.time, range.to + 1) - store.snapshots.lowerBound((s) => s.time, range.from)}:${store.burstTicks.lowerBound((t) => t.at, range.to + 1) - store.burstTicks.lowerBound((t) => t.at, range.from)}`
+    : slot
   const frame = useMemo(
-    () => buildFrame(store.snapshots, store.burstTicks, windowMs, bucketMs, slot, tickMs),
-    // The store is mutable: `slot` (a new bucket) and `overlays` (a burst started or ended) say when to look again.
-    [store, slot, windowMs, bucketMs, tickMs, overlays],
+    () => buildFrame(store.snapshots, store.burstTicks, range ?? liveRange(windowMs, bucketMs, slot), bucketMs, tickMs, plotWidth),
+    // The store is mutable: `change` and `overlays` (a burst started or ended) say when to look again.
+    [store, change, range, windowMs, bucketMs, tickMs, plotWidth, overlays], // eslint-disable-line react-hooks/exhaustive-deps -- `slot` is in `change` when it matters
+
   )
   return (
     <section
@@ -69,6 +81,9 @@ export function LiveCharts({ store, version, windowMs, figures, config, palette,
       style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}
       aria-label="Live charts"
       data-window-ms={windowMs}
+      data-from={frame.from}
+      data-to={frame.to}
+      data-following={range === null}
       data-ticks={frame.snapshots}
       data-bucket-ms={frame.bucketMs}
       data-last-seq={store.lastSeq ?? ''}
@@ -78,7 +93,7 @@ export function LiveCharts({ store, version, windowMs, figures, config, palette,
       onPointerLeave={() => setInspecting(false)}
     >
       {CHARTS.map((chart, i) => (
-        <StaggeredChart key={i} chart={chart} index={i} frame={frame} figures={figures} config={config} width={width} palette={palette} overlays={overlays} tooltip={inspecting} />
+        <StaggeredChart key={i} chart={chart} index={i} frame={frame} figures={figures} config={config} width={width} palette={palette} overlays={overlays} tooltip={inspecting} onZoom={onZoom} />
       ))}
     </section>
   )

@@ -14,7 +14,7 @@ export function MarkForm() {
       setText('')
       setError(null)
     } catch (e) {
-      setError(errorText(e))
+      setError(errorText(e, 'Not marked'))
     }
   }
   return (

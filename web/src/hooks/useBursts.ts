@@ -4,13 +4,17 @@ import type { BurstList, BurstStarted, PresetsResponse } from '../../../shared/a
 import { PRESETS } from '../../../shared/presets.ts'
 import { errorText, getJson, sendJson } from '../api.ts'
 
+/** What starting or stopping a burst came to: the id, or the error for the control that asked. */
+export type BurstAction = { ok: true; id: string } | { ok: false; error: unknown }
+
 export interface Bursts {
   readonly presets: readonly BurstPreset[]
   /** Past and running runs, newest first. */
   readonly runs: readonly BurstSummary[]
-  readonly error: string | null
-  readonly start: (what: { preset: string } | { spec: BurstSpec }) => Promise<string | null>
-  readonly stop: (id: string) => Promise<void>
+  /** Why the run history could not be read; start and stop errors go back to their button. */
+  readonly listError: string | null
+  readonly start: (what: { preset: string } | { spec: BurstSpec }) => Promise<BurstAction>
+  readonly stop: (id: string) => Promise<BurstAction>
   readonly refresh: () => void
 }
 
@@ -22,7 +26,7 @@ export function useBursts(changes: string): Bursts {
   // The shared table is what the server serves too; it shows at once, before the fetch.
   const [presets, setPresets] = useState<readonly BurstPreset[]>(PRESETS)
   const [runs, setRuns] = useState<readonly BurstSummary[]>([])
-  const [error, setError] = useState<string | null>(null)
+  const [listError, setListError] = useState<string | null>(null)
   const [refreshes, setRefreshes] = useState(0)
 
   useEffect(() => {
@@ -38,35 +42,37 @@ export function useBursts(changes: string): Bursts {
   useEffect(() => {
     const abort = new AbortController()
     getJson<BurstList>('/api/bursts', abort.signal)
-      .then((body) => setRuns(body.bursts))
+      .then((body) => {
+        setRuns(body.bursts)
+        setListError(null)
+      })
       .catch((e) => {
-        if (!abort.signal.aborted) setError(`run history: ${errorText(e)}`)
+        if (!abort.signal.aborted) setListError(errorText(e, 'The run history could not be read'))
       })
     return () => abort.abort()
   }, [changes, refreshes])
 
-  const start = useCallback(async (what: { preset: string } | { spec: BurstSpec }) => {
+  const start = useCallback(async (what: { preset: string } | { spec: BurstSpec }): Promise<BurstAction> => {
     try {
       const started = await sendJson<BurstStarted>('POST', '/api/bursts', what)
-      setError(null)
       setRefreshes((n) => n + 1)
-      return started.id
-    } catch (e) {
-      setError(errorText(e))
-      return null
+      return { ok: true, id: started.id }
+    } catch (error) {
+      return { ok: false, error }
     }
   }, [])
 
-  const stop = useCallback(async (id: string) => {
+  const stop = useCallback(async (id: string): Promise<BurstAction> => {
     try {
       await sendJson('DELETE', `/api/bursts/${encodeURIComponent(id)}`)
-      setError(null)
-    } catch (e) {
-      setError(errorText(e))
+      return { ok: true, id }
+    } catch (error) {
+      return { ok: false, error }
+    } finally {
+      setRefreshes((n) => n + 1)
     }
-    setRefreshes((n) => n + 1)
   }, [])
 
   const refresh = useCallback(() => setRefreshes((n) => n + 1), [])
-  return { presets, runs, error, start, stop, refresh }
+  return { presets, runs, listError, start, stop, refresh }
 }

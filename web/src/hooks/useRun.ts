@@ -17,7 +17,7 @@ export function useRun(id: string | null, version = ''): RunState | null {
     getJson<BurstRecord>(`/api/bursts/${encodeURIComponent(id)}`, abort.signal)
       .then((record) => setState({ status: 'ready', record }))
       .catch((e) => {
-        if (!abort.signal.aborted) setState({ status: 'error', error: errorText(e) })
+        if (!abort.signal.aborted) setState({ status: 'error', error: errorText(e, 'The run could not be read') })
       })
     return () => abort.abort()
   }, [id, version])

@@ -3,8 +3,11 @@ import type { FlushSample, Lifecycle, MetricsSnapshot } from '../../../shared/me
 import type { WriterState, WriterStrategy } from '../../../shared/ingest.ts'
 import type { Ring } from './ring.ts'
 
-/** Rates in the headline are averaged over this much, so a 4 Hz stream does not flicker. */
-const AVERAGE_MS = 1_000
+/**
+ * Rates and event-loop delays in the headline cover this much, so a 4 Hz stream does not
+ * flicker; every figure of one kind covers the same span, so p99 never shows above max.
+ */
+export const AVERAGE_MS = 1_000
 
 /** The current figures: what the headline strip and the charts' captions say now. */
 export interface Figures {
@@ -32,9 +35,11 @@ export interface Figures {
   admission: MetricsSnapshot['admission'] | null
   cpu: MetricsSnapshot['cpu'] | null
   diagnosis: MetricsSnapshot['diagnosis'] | null
+  /** Event-loop delay over the last AVERAGE_MS: mean of the ticks' p50, worst p99, worst max. */
   lagP50: number
   lagP99: number
   lagMax: number
+  /** Mean over the last AVERAGE_MS. */
   utilization: number
   rssBytes: number
   heapUsedBytes: number
@@ -43,28 +48,31 @@ export interface Figures {
   sseClients: number
 }
 
-export function currentFigures(snapshots: Ring<MetricsSnapshot>): Figures | null {
+/** The figures of the last second; `lastFlush` is the store's, which remembers it however long ago it was. */
+export function currentFigures(snapshots: Ring<MetricsSnapshot>, lastFlush: FlushSample | null): Figures | null {
   const latest = snapshots.last()
   if (!latest) return null
   let elapsed = 0
   let events = 0
   let committed = 0
   let requests = 0
+  let lagP50Sum = 0
   let lagP99 = 0
+  let lagMax = 0
+  let utilizationSum = 0
+  let ticks = 0
   const rejected: Partial<Record<RejectReason, number>> = {}
-  let lastFlush: FlushSample | null = null
-  for (let i = snapshots.size - 1; i >= 0; i--) {
+  for (let i = snapshots.size - 1; i >= 0 && elapsed < AVERAGE_MS; i--) {
     const s = snapshots.at(i)!
-    if (!lastFlush && s.flushes.length) lastFlush = s.flushes[s.flushes.length - 1]!
-    if (elapsed >= AVERAGE_MS) {
-      if (lastFlush || latest.time - s.time > 60_000) break
-      continue
-    }
     elapsed += s.elapsedMs
     events += s.tick.eventsAccepted
     committed += s.tick.eventsCommitted
     requests += s.tick.requestsAccepted
+    lagP50Sum += s.eventLoop.delayP50Ms
     lagP99 = Math.max(lagP99, s.eventLoop.delayP99Ms)
+    lagMax = Math.max(lagMax, s.eventLoop.delayMaxMs)
+    utilizationSum += s.eventLoop.utilization
+    ticks++
     for (const reason of REJECT_REASONS) {
       const n = s.tick.rejected[reason]
       if (n) rejected[reason] = (rejected[reason] ?? 0) + n
@@ -100,10 +108,11 @@ export function currentFigures(snapshots: Ring<MetricsSnapshot>): Figures | null
     admission: latest.admission ?? null,
     cpu: latest.cpu ?? null,
     diagnosis: latest.diagnosis ?? null,
-    lagP50: latest.eventLoop.delayP50Ms,
+    lagP50: lagP50Sum / ticks,
     lagP99,
-    lagMax: latest.eventLoop.delayMaxMs,
-    utilization: latest.eventLoop.utilization,
+    // A tick's p99 can exceed its own max by the histogram's rounding; the headline must not.
+    lagMax: Math.max(lagMax, lagP99),
+    utilization: utilizationSum / ticks,
     rssBytes: latest.memory.rssBytes,
     heapUsedBytes: latest.memory.heapUsedBytes,
     heapTotalBytes: latest.memory.heapTotalBytes,

@@ -1,4 +1,4 @@
-import type { BurstRecord, BurstSummary } from '../../../shared/bursts.ts'
+import type { BurstRecord } from '../../../shared/bursts.ts'
 
 /** One second of a past run, ready to chart: x is seconds since the run started. */
 export interface RunRow {
@@ -10,9 +10,14 @@ export interface RunRow {
   refused: number
   p50: number | null
   p90: number | null
+  p95: number | null
   p99: number | null
   rssMb: number
   lagMaxMs: number
+  /** Cores busy; null for runs recorded before CPU was measured, or without a figure (an external database). */
+  cpuServer: number | null
+  cpuDatabase: number | null
+  cpuGenerator: number | null
   [status: `status_${string}`]: number
 }
 
@@ -30,9 +35,13 @@ export function runRows(record: BurstRecord): RunRow[] {
       refused: 0,
       p50: answered ? point.latency.p50 : null,
       p90: answered ? point.latency.p90 : null,
+      p95: answered ? (point.latency.p95 ?? null) : null,
       p99: answered ? point.latency.p99 : null,
       rssMb: point.rssBytes / MB,
       lagMaxMs: point.loopDelayMaxMs,
+      cpuServer: point.cpu?.server ?? null,
+      cpuDatabase: point.cpu?.database ?? null,
+      cpuGenerator: point.cpu?.generator ?? null,
     }
     for (const [code, n] of Object.entries(point.statuses)) {
       row[`status_${code}`] = n * perSec
@@ -47,10 +56,4 @@ export function statusCodes(rows: readonly RunRow[]): string[] {
   const codes = new Set<string>()
   for (const row of rows) for (const key of Object.keys(row)) if (key.startsWith('status_')) codes.add(key.slice(7))
   return [...codes].sort()
-}
-
-export function refusedTotal(summary: BurstSummary): number {
-  let total = 0
-  for (const n of Object.values(summary.server.rejectedByReason)) total += n
-  return total
 }

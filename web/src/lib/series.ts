@@ -51,6 +51,8 @@ export interface BurstRow {
   t: number
   p50: number | null
   p90: number | null
+  /** null also for runs recorded before p95 was measured. */
+  p95: number | null
   p99: number | null
   offered: number | null
   achieved: number | null
@@ -193,16 +195,22 @@ function gapRow(t: number): Row {
   }
 }
 
-const TICK_STEPS_MS = [5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000]
+const TICK_STEPS_MS = [1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000]
+/** Half an "HH:MM:SS" label at 10 px, and a little air: a tick closer to an edge would be cut. */
+const LABEL_HALF_PX = 26
+/** A whole label and the gap to the next: closer than this they run into one another. */
+const LABEL_PITCH_PX = 60
 
 /**
  * Round times for the time axis, about four per window. Given explicitly, the axis draws
  * them as they are instead of measuring label widths on every redraw to thin them out.
+ * None is placed closer to an edge than half a label, so neither end label is cut.
  */
-export function timeTicks(from: number, to: number): number[] {
-  const step = TICK_STEPS_MS.find((s) => (to - from) / s <= 5) ?? TICK_STEPS_MS.at(-1)!
-  // Not hard against either edge, where the label would be cut in half.
-  const margin = (to - from) * 0.06
+export function timeTicks(from: number, to: number, plotWidthPx = 300): number[] {
+  const span = to - from
+  const most = Math.max(2, Math.min(5, Math.floor(plotWidthPx / LABEL_PITCH_PX)))
+  const step = TICK_STEPS_MS.find((s) => span / s <= most) ?? TICK_STEPS_MS.at(-1)!
+  const margin = Math.max(span * 0.04, (span * LABEL_HALF_PX) / Math.max(1, plotWidthPx))
   const ticks: number[] = []
   for (let t = Math.ceil((from + margin) / step) * step; t <= to - margin; t += step) ticks.push(t)
   return ticks
@@ -216,19 +224,24 @@ export function bucketFor(windowMs: number, maxPoints: number, tickMs: number): 
   return tickMs * Math.max(1, Math.ceil(windowMs / Math.max(1, maxPoints) / tickMs))
 }
 
-/**
- * Folds the window ending with bucket `slot` into one point per bucket. Buckets are aligned
- * to absolute time, so a point never moves as the window slides, and the frame only
- * changes when a new bucket (a new pixel column) begins.
- */
-export function buildFrame(snapshots: Ring<MetricsSnapshot>, burstTicks: Ring<BurstTick>, windowMs: number, bucketMs: number, slot: number, tickMs: number): Frame {
+/** The live window that ends with bucket `slot`: it moves one bucket (one pixel column) at a time. */
+export function liveRange(windowMs: number, bucketMs: number, slot: number): { from: number; to: number } {
   const to = (slot + 1) * bucketMs
-  const from = to - windowMs
+  return { from: to - windowMs, to }
+}
+
+/**
+ * Folds the range into one point per bucket. Buckets are aligned to absolute time, so a
+ * point never moves as a live window slides, and the frame only changes when a new
+ * bucket (a new pixel column) begins.
+ */
+export function buildFrame(snapshots: Ring<MetricsSnapshot>, burstTicks: Ring<BurstTick>, { from, to }: { from: number; to: number }, bucketMs: number, tickMs: number, plotWidthPx: number): Frame {
   const start = snapshots.lowerBound((s) => s.time, from)
+  const end = snapshots.lowerBound((s) => s.time, to + 1)
 
   // First pass: which reasons appear at all, so the stack only has live layers.
   const seen = new Set<RejectReason>()
-  for (let i = start; i < snapshots.size; i++) {
+  for (let i = start; i < end; i++) {
     const rejected = snapshots.at(i)!.tick.rejected
     for (const reason of REJECT_REASONS) if (rejected[reason]) seen.add(reason)
   }
@@ -246,7 +259,7 @@ export function buildFrame(snapshots: Ring<MetricsSnapshot>, burstTicks: Ring<Bu
     flushPeak.clear()
     acc = emptyAcc()
   }
-  for (let i = start; i < snapshots.size; i++) {
+  for (let i = start; i < end; i++) {
     const s = snapshots.at(i)!
     const b = Math.floor(s.time / bucketMs)
     if (b !== bucket) {
@@ -263,29 +276,33 @@ export function buildFrame(snapshots: Ring<MetricsSnapshot>, burstTicks: Ring<Bu
   }
   closeBucket()
 
-  return { from, to, domain: [from, to], ticks: timeTicks(from, to), bucketMs, rows, flushes, burstRows: foldBurstTicks(burstTicks, from, bucketMs, tickMs), rejectReasons, snapshots: snapshots.size - start }
+  const snapshotsInRange = end - start
+  return { from, to, domain: [from, to], ticks: timeTicks(from, to, plotWidthPx), bucketMs, rows, flushes, burstRows: foldBurstTicks(burstTicks, from, to, bucketMs, tickMs), rejectReasons, snapshots: snapshotsInRange }
 }
 
-function foldBurstTicks(ticks: Ring<BurstTick>, from: number, bucketMs: number, tickMs: number): BurstRow[] {
+function foldBurstTicks(ticks: Ring<BurstTick>, from: number, to: number, bucketMs: number, tickMs: number): BurstRow[] {
   const out: BurstRow[] = []
   let bucket = -1
   let lastAt = -Infinity
-  let acc = { t: 0, p50: 0, p90: 0, p99: 0, answered: false, offered: 0, achieved: 0, ok: 0, weight: 0 }
+  const empty = () => ({ t: 0, p50: 0, p90: 0, p95: null as number | null, p99: 0, answered: false, offered: 0, achieved: 0, ok: 0, weight: 0 })
+  let acc = empty()
   const close = () => {
     const { weight } = acc
     if (weight > 0) {
-      const latency = (v: number) => (acc.answered ? v : null)
-      out.push({ t: acc.t, p50: latency(acc.p50), p90: latency(acc.p90), p99: latency(acc.p99), offered: acc.offered / weight, achieved: acc.achieved / weight, ok: acc.ok / weight })
+      const latency = (v: number | null) => (acc.answered ? v : null)
+      out.push({ t: acc.t, p50: latency(acc.p50), p90: latency(acc.p90), p95: latency(acc.p95), p99: latency(acc.p99), offered: acc.offered / weight, achieved: acc.achieved / weight, ok: acc.ok / weight })
     }
-    acc = { t: 0, p50: 0, p90: 0, p99: 0, answered: false, offered: 0, achieved: 0, ok: 0, weight: 0 }
+    acc = empty()
   }
   for (let i = ticks.lowerBound((t) => t.at, from); i < ticks.size; i++) {
     const { at, window } = ticks.at(i)!
+    if (at > to) break
     const b = Math.floor(at / bucketMs)
+    // A recorded second (backfill) is longer than a bucket of a short window: it still starts a point of its own.
     if (b !== bucket) {
       close()
       // Between two bursts the lines break instead of joining across the idle time.
-      if (at - lastAt > Math.max(4 * tickMs, 2 * bucketMs) && out.length) out.push({ t: lastAt + tickMs, p50: null, p90: null, p99: null, offered: null, achieved: null, ok: null })
+      if (at - lastAt > Math.max(4 * tickMs, 2 * bucketMs, 2 * window.durationMs) && out.length) out.push({ t: lastAt + tickMs, p50: null, p90: null, p95: null, p99: null, offered: null, achieved: null, ok: null })
       bucket = b
     }
     const w = window.durationMs
@@ -295,6 +312,7 @@ function foldBurstTicks(ticks: Ring<BurstTick>, from: number, bucketMs: number, 
       acc.answered = true
       acc.p50 = Math.max(acc.p50, latency.p50)
       acc.p90 = Math.max(acc.p90, latency.p90)
+      if (latency.p95 !== undefined) acc.p95 = Math.max(acc.p95 ?? 0, latency.p95)
       acc.p99 = Math.max(acc.p99, latency.p99)
     }
     acc.offered += window.offeredRate * w

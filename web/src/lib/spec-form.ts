@@ -22,6 +22,18 @@ export interface SpecForm {
   dripMs: string
 }
 
+/** A field of the form an error can point at: a key of SpecForm, one bad kind, or the whole bad mix. */
+export type FormField = Exclude<keyof SpecForm, 'bad'> | `bad.${BadKind}` | 'bad'
+
+export const BAD_LABELS: Record<BadKind, string> = {
+  oversized_1mb: '1 MB bodies',
+  oversized_5mb: '5 MB bodies',
+  oversized_20mb: '20 MB bodies',
+  malformed: 'malformed JSON',
+  slow_drip: 'slow drip',
+  disconnect: 'hang up mid-body',
+}
+
 export const DEFAULT_FORM: SpecForm = {
   model: 'open',
   shape: 'steady',
@@ -42,52 +54,53 @@ export const DEFAULT_FORM: SpecForm = {
   dripMs: '2000',
 }
 
+/** A form value that is not a spec yet: which field, and what it takes, in the form's own words. */
 export class FormError extends Error {
   constructor(
-    readonly field: string,
-    detail: string,
+    readonly field: FormField,
+    message: string,
   ) {
-    super(`${field}: ${detail}`)
+    super(message)
     this.name = 'FormError'
   }
 }
 
-function num(value: string, field: string, min = 0): number {
+function num(value: string, field: FormField, label: string, min = 0): number {
   const n = Number(value.trim().replaceAll('_', ''))
-  if (value.trim() === '' || !Number.isFinite(n) || n < min) throw new FormError(field, `expected a number ≥ ${min}`)
+  if (value.trim() === '' || !Number.isFinite(n) || n < min) throw new FormError(field, `${label}: enter a number of at least ${min}.`)
   return n
 }
 
 /** Builds the spec POST /api/bursts takes; the server checks its caps and says what is wrong. */
 export function specFromForm(form: SpecForm): BurstSpec {
-  const durationMs = Math.round(num(form.durationS, 'Duration', 0.1) * 1000)
+  const durationMs = Math.round(num(form.durationS, 'durationS', 'Duration', 0.1) * 1000)
   // Connections are whole; a rate may be fractional.
-  const level = (value: string, field: string) => (form.model === 'closed' ? Math.round(num(value, field)) : num(value, field))
+  const level = (value: string, field: FormField, label: string) => (form.model === 'closed' ? Math.round(num(value, field, label)) : num(value, field, label))
   const shape: BurstSpec['shape'] =
     form.shape === 'steady'
-      ? { kind: 'steady', level: level(form.level, 'Level') }
+      ? { kind: 'steady', level: level(form.level, 'level', 'Level') }
       : form.shape === 'ramp'
-        ? { kind: 'ramp', from: level(form.from, 'From'), to: level(form.to, 'To') }
+        ? { kind: 'ramp', from: level(form.from, 'from', 'From'), to: level(form.to, 'to', 'To') }
         : form.shape === 'step'
-          ? { kind: 'step', levels: form.levels.split(/[,\s]+/).filter(Boolean).map((v) => level(v, 'Levels')) }
-          : { kind: 'spike', base: level(form.base, 'Base'), peak: level(form.peak, 'Peak'), atMs: Math.round(num(form.atS, 'Spike at') * 1000), forMs: Math.round(num(form.forS, 'Spike for') * 1000) }
-  if (shape.kind === 'step' && shape.levels.length === 0) throw new FormError('Levels', 'expected at least one level')
+          ? { kind: 'step', levels: form.levels.split(/[,\s]+/).filter(Boolean).map((v) => level(v, 'levels', 'Levels')) }
+          : { kind: 'spike', base: level(form.base, 'base', 'Base'), peak: level(form.peak, 'peak', 'Peak'), atMs: Math.round(num(form.atS, 'atS', 'Spike at') * 1000), forMs: Math.round(num(form.forS, 'forS', 'Spike for') * 1000) }
+  if (shape.kind === 'step' && shape.levels.length === 0) throw new FormError('levels', 'Levels: enter at least one level.')
   const bad: Partial<Record<BadKind, number>> = {}
   let badTotal = 0
   for (const kind of BAD_KINDS) {
-    const share = num(form.bad[kind], kind) / 100
+    const share = num(form.bad[kind], `bad.${kind}`, BAD_LABELS[kind]) / 100
     if (share > 0) bad[kind] = share
     badTotal += share
   }
-  if (badTotal > 1) throw new FormError('Bad traffic', 'the shares add up to more than 100%')
+  if (badTotal > 1) throw new FormError('bad', 'Bad traffic: the shares add up to more than 100%.')
   const spec: BurstSpec = {
     model: form.model,
     shape,
     durationMs,
-    body: { eventsPerRequest: Math.round(num(form.eventsPerRequest, 'Events per request', 1)), eventBytes: Math.round(num(form.eventBytes, 'Event size', 1)), format: form.format },
+    body: { eventsPerRequest: Math.round(num(form.eventsPerRequest, 'eventsPerRequest', 'Events per request', 1)), eventBytes: Math.round(num(form.eventBytes, 'eventBytes', 'Event size', 1)), format: form.format },
     ack: form.ack,
     ...(badTotal > 0 ? { bad } : {}),
-    ...(bad.slow_drip ? { dripMs: Math.round(num(form.dripMs, 'Drip time', 1)) } : {}),
+    ...(bad.slow_drip ? { dripMs: Math.round(num(form.dripMs, 'dripMs', 'Drip time', 1)) } : {}),
   }
   return spec
 }

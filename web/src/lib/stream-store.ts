@@ -1,7 +1,8 @@
-import type { BurstProgress, BurstSummary, BurstWindow, ServerVitals } from '../../../shared/bursts.ts'
-import type { EffectiveConfig, LiveConfig } from '../../../shared/config.ts'
-import type { MetricsSnapshot } from '../../../shared/metrics.ts'
+import { SATURATED_SHARE, type BurstProgress, type BurstRecord, type BurstStatus, type BurstSummary, type BurstWindow, type ServerVitals } from '../../../shared/bursts.ts'
+import type { EffectiveConfig } from '../../../shared/config.ts'
+import type { FlushSample, MetricsSnapshot } from '../../../shared/metrics.ts'
 import type { Annotation, ConfigChange, Hello } from '../../../shared/sse.ts'
+import { knobChange } from './knob-text.ts'
 import { Ring } from './ring.ts'
 
 /** The longest window the charts offer; the store keeps this much and no more. */
@@ -21,26 +22,30 @@ export interface BurstTick {
 /** One burst as the stream told of it: its span on the charts and its live progress. */
 export interface LiveBurst {
   readonly id: string
-  readonly name: string
+  /** The id until the name is known (a burst joined mid-way). */
+  name: string
   readonly startedAt: number
   endedAt: number | null
-  phase: BurstProgress['phase']
+  phase: BurstProgress['phase'] | BurstStatus
   elapsedMs: number
   durationMs: number
   window: BurstWindow | null
   summary: BurstSummary | null
+  /** Sends the schedule asked for so far (open), or started (closed), and how many of them were late or skipped. */
+  intended: number
+  behind: number
 }
 
-/** A knob change, drawn as a line on every chart. */
+/** Whether the generator is falling behind its schedule: the summary's verdict once there is one, the ticks' until then. */
+export function generatorBehind(burst: LiveBurst): boolean {
+  if (burst.summary) return burst.summary.generatorSaturated
+  return burst.intended > 0 && burst.behind / burst.intended > SATURATED_SHARE
+}
+
+/** A knob change, drawn as a line on every chart: one per knob, so each gets its own label. */
 export interface ConfigMark {
   readonly at: number
   readonly text: string
-}
-
-function describeChange(change: ConfigChange, before: LiveConfig | undefined): string {
-  return change.changed
-    .map((key) => `${key} ${before ? `${String(before[key])} → ` : '→ '}${String(change.config.live[key])}`)
-    .join(', ')
 }
 
 /**
@@ -58,6 +63,10 @@ export class StreamStore {
   lastSeq: number | null = null
   /** Ticks that never arrived (a jump in `seq` within one server run). */
   missedTicks = 0
+  /** The newest flush seen, however long ago: the flush chart's caption. */
+  lastFlush: FlushSample | null = null
+  /** Runs whose recorded series were folded into burstTicks (a reload, or joining mid-run). */
+  readonly backfilled = new Set<string>()
   /** Bumped by every change; React memoises on it. */
   version = 0
 
@@ -70,6 +79,8 @@ export class StreamStore {
       this.burstTicks.clear()
       this.configMarks.clear()
       this.bursts.clear()
+      this.backfilled.clear()
+      this.lastFlush = null
       this.lastSeq = null
     } else if (hello.since === null) {
       // A fresh hello from the same server run: its history replaces ours where they
@@ -100,10 +111,14 @@ export class StreamStore {
     }
     this.lastSeq = snapshot.seq
     this.snapshots.push(snapshot)
+    const flush = snapshot.flushes.at(-1)
+    if (flush && (!this.lastFlush || flush.at >= this.lastFlush.at)) this.lastFlush = flush
   }
 
   configChange(change: ConfigChange): void {
-    this.configMarks.push({ at: this.snapshots.last()?.time ?? Date.now(), text: describeChange(change, this.config?.live) })
+    const at = this.snapshots.last()?.time ?? Date.now()
+    const before = this.config?.live
+    for (const key of change.changed) this.configMarks.push({ at, text: knobChange(key, before?.[key], change.config.live[key]) })
     this.config = change.config
     this.version++
   }
@@ -117,14 +132,16 @@ export class StreamStore {
   burst(progress: BurstProgress): void {
     let burst = this.bursts.get(progress.id)
     if (progress.phase === 'started') {
-      burst = { id: progress.id, name: progress.name, startedAt: progress.at, endedAt: null, phase: 'started', elapsedMs: 0, durationMs: progress.spec.durationMs, window: null, summary: null }
+      burst = { id: progress.id, name: progress.name, startedAt: progress.at, endedAt: null, phase: 'started', elapsedMs: 0, durationMs: progress.spec.durationMs, window: null, summary: null, intended: 0, behind: 0 }
       this.bursts.set(progress.id, burst)
+      // Seen from its start: the stream brings every tick, nothing to fetch.
+      this.backfilled.add(progress.id)
       if (this.bursts.size > MAX_BURSTS) this.bursts.delete(this.bursts.keys().next().value!)
     }
     if (!burst) {
       // Joined mid-burst: the span starts where the tick says the burst started.
       if (progress.phase !== 'tick') return
-      burst = { id: progress.id, name: progress.id, startedAt: progress.at - progress.elapsedMs, endedAt: null, phase: 'tick', elapsedMs: 0, durationMs: progress.durationMs, window: null, summary: null }
+      burst = { id: progress.id, name: progress.id, startedAt: progress.at - progress.elapsedMs, endedAt: null, phase: 'tick', elapsedMs: 0, durationMs: progress.durationMs, window: null, summary: null, intended: 0, behind: 0 }
       this.bursts.set(progress.id, burst)
     }
     burst.phase = progress.phase
@@ -132,12 +149,58 @@ export class StreamStore {
       burst.elapsedMs = progress.elapsedMs
       burst.durationMs = progress.durationMs
       burst.window = progress.window
+      burst.intended += (progress.window.offeredRate * progress.window.durationMs) / 1000
+      burst.behind += progress.window.late + progress.window.skipped
       this.burstTicks.push({ at: progress.at, id: progress.id, window: progress.window, server: progress.server })
     } else if (progress.phase !== 'started') {
       burst.endedAt = progress.at
       burst.summary = progress.summary
     }
     this.version++
+  }
+
+  /**
+   * Folds a recorded run into the burst charts: after a reload the stream has no ticks of
+   * runs that already ended, and a run joined mid-way only has the ticks since. Points
+   * already covered by live ticks of the run are left out.
+   */
+  backfill(record: BurstRecord): void {
+    if (this.backfilled.has(record.id)) return
+    this.backfilled.add(record.id)
+    const s = record.summary
+    const all = this.burstTicks.toArray()
+    const firstLive = all.find((t) => t.id === record.id)?.at ?? Infinity
+    const recorded: BurstTick[] = []
+    for (const point of record.series) {
+      const { rssBytes, loopDelayMaxMs, ...window } = point
+      const at = s.startedAt + point.t
+      if (at < firstLive) recorded.push({ at, id: record.id, window, server: { rssBytes, loopDelayMaxMs } })
+    }
+    if (recorded.length) {
+      // The ring is searched by time: merge in order rather than append.
+      const merged = [...all, ...recorded].sort((a, b) => a.at - b.at)
+      this.burstTicks.clear()
+      for (const tick of merged.slice(-this.burstTicks.capacity)) this.burstTicks.push(tick)
+    }
+    if (!this.bursts.has(record.id)) {
+      const ended = s.status !== 'running'
+      this.bursts.set(record.id, {
+        id: record.id, name: s.name, startedAt: s.startedAt, endedAt: ended ? (s.endedAt ?? s.startedAt + s.durationMs) : null,
+        phase: s.status, elapsedMs: s.durationMs, durationMs: record.spec.durationMs, window: record.series.at(-1) ?? null,
+        summary: ended ? s : null, intended: s.requests.intended, behind: s.requests.late + s.requests.skipped,
+      })
+    } else {
+      const live = this.bursts.get(record.id)!
+      if (live.name === live.id) live.name = s.name
+    }
+    this.version++
+  }
+
+  /** The latest burst to start: running, or the last to end. */
+  latest(): LiveBurst | undefined {
+    let latest: LiveBurst | undefined
+    for (const burst of this.bursts.values()) if (!latest || burst.startedAt >= latest.startedAt) latest = burst
+    return latest
   }
 
   /** The burst running now, if any. */

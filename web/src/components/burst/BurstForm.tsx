@@ -1,15 +1,10 @@
-import { memo, useState, type FormEvent, type ReactNode } from 'react'
+import { memo, useEffect, useId, useState, type FormEvent, type ReactNode } from 'react'
 import { BAD_KINDS, BODY_FORMATS, BURST_MODELS, BURST_SHAPE_KINDS, type BurstSpec } from '../../../../shared/bursts.ts'
-import { DEFAULT_FORM, specFromForm, type SpecForm } from '../../lib/spec-form.ts'
+import type { BurstAction } from '../../hooks/useBursts.ts'
+import { startErrorOf } from '../../lib/spec-errors.ts'
+import { BAD_LABELS, DEFAULT_FORM, specFromForm, type FormField, type SpecForm } from '../../lib/spec-form.ts'
 
-const BAD_LABELS: Record<(typeof BAD_KINDS)[number], string> = {
-  oversized_1mb: '1 MB bodies',
-  oversized_5mb: '5 MB bodies',
-  oversized_20mb: '20 MB bodies',
-  malformed: 'malformed JSON',
-  slow_drip: 'slow drip',
-  disconnect: 'hang up mid-body',
-}
+type TextKey = 'level' | 'from' | 'to' | 'levels' | 'base' | 'peak' | 'atS' | 'forS' | 'durationS' | 'eventsPerRequest' | 'eventBytes' | 'dripMs'
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -20,29 +15,55 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   )
 }
 
-/** A custom burst: every part of a spec, checked here for form and by the server for caps. */
-export const BurstForm = memo(function BurstForm({ disabled, onStart }: { disabled: boolean; onStart: (spec: BurstSpec) => void }) {
+/**
+ * A custom burst: every part of a spec, checked here for form and by the server for caps.
+ * Whatever stops it starting is said right above the Start button, in the form's words,
+ * and the field to fix is marked and focused.
+ */
+export const BurstForm = memo(function BurstForm({ disabled, onStart }: { disabled: boolean; onStart: (spec: BurstSpec) => Promise<BurstAction> }) {
+  const formId = useId()
   const [form, setForm] = useState<SpecForm>(DEFAULT_FORM)
-  const [error, setError] = useState<string | null>(null)
-  const set = <K extends keyof SpecForm>(key: K, value: SpecForm[K]) => setForm((f) => ({ ...f, [key]: value }))
-  const text = (key: 'level' | 'from' | 'to' | 'levels' | 'base' | 'peak' | 'atS' | 'forS' | 'durationS' | 'eventsPerRequest' | 'eventBytes' | 'dripMs', inputMode: 'numeric' | 'decimal' | 'text' = 'decimal') => (
-    <input value={form[key]} inputMode={inputMode} onChange={(e) => set(key, e.target.value)} />
-  )
+  const [error, setError] = useState<{ field: FormField | null; message: string } | null>(null)
+  const [sending, setSending] = useState(false)
+  const inputId = (field: FormField) => `${formId}-${field.replace('.', '-')}`
+  const invalid = (field: FormField) => error?.field === field
+  const edited = (field: FormField) => {
+    if (error?.field === field) setError(null)
+  }
+  const set = <K extends keyof SpecForm>(key: K, value: SpecForm[K]) => {
+    setForm((f) => ({ ...f, [key]: value }))
+    edited(key as FormField)
+  }
+  const errorId = `${formId}-error`
+  const inputProps = (field: FormField) => ({ id: inputId(field), 'aria-invalid': invalid(field), 'aria-describedby': invalid(field) ? errorId : undefined })
+  const text = (key: TextKey, inputMode: 'numeric' | 'decimal' | 'text' = 'decimal') => <input {...inputProps(key)} value={form[key]} inputMode={inputMode} onChange={(e) => set(key, e.target.value)} />
   const unit = form.model === 'closed' ? 'connections' : 'requests/s'
-  const submit = (event: FormEvent) => {
+
+  useEffect(() => {
+    if (error?.field) document.getElementById(inputId(error.field))?.focus()
+    // inputId is derived from the stable formId.
+  }, [error]) // eslint-disable-line react-hooks/exhaustive-deps -- see above
+
+  const submit = async (event: FormEvent) => {
     event.preventDefault()
+    let spec: BurstSpec
     try {
-      onStart(specFromForm(form))
-      setError(null)
+      spec = specFromForm(form)
     } catch (e) {
-      setError((e as Error).message)
+      setError(startErrorOf(e, form.model))
+      return
     }
+    setError(null)
+    setSending(true)
+    const result = await onStart(spec)
+    setSending(false)
+    if (!result.ok) setError(startErrorOf(result.error, form.model))
   }
   return (
-    <form className="burst-form" aria-label="Custom burst" onSubmit={submit}>
+    <form className="burst-form" aria-label="Custom burst" onSubmit={(e) => void submit(e)} noValidate>
       <div className="form-grid">
         <Field label="Model">
-          <select value={form.model} onChange={(e) => set('model', e.target.value as SpecForm['model'])}>
+          <select {...inputProps('model')} value={form.model} onChange={(e) => set('model', e.target.value as SpecForm['model'])}>
             {BURST_MODELS.map((m) => (
               <option key={m} value={m}>
                 {m === 'closed' ? 'closed (concurrency)' : 'open (arrival rate)'}
@@ -51,7 +72,7 @@ export const BurstForm = memo(function BurstForm({ disabled, onStart }: { disabl
           </select>
         </Field>
         <Field label="Shape">
-          <select value={form.shape} onChange={(e) => set('shape', e.target.value as SpecForm['shape'])}>
+          <select {...inputProps('shape')} value={form.shape} onChange={(e) => set('shape', e.target.value as SpecForm['shape'])}>
             {BURST_SHAPE_KINDS.map((k) => (
               <option key={k} value={k}>
                 {k}
@@ -79,7 +100,7 @@ export const BurstForm = memo(function BurstForm({ disabled, onStart }: { disabl
         <Field label="Events per request">{text('eventsPerRequest', 'numeric')}</Field>
         <Field label="Event size (bytes)">{text('eventBytes', 'numeric')}</Field>
         <Field label="Body format">
-          <select value={form.format} onChange={(e) => set('format', e.target.value as SpecForm['format'])}>
+          <select {...inputProps('format')} value={form.format} onChange={(e) => set('format', e.target.value as SpecForm['format'])}>
             {BODY_FORMATS.map((f) => (
               <option key={f} value={f}>
                 {f}
@@ -88,30 +109,39 @@ export const BurstForm = memo(function BurstForm({ disabled, onStart }: { disabl
           </select>
         </Field>
         <Field label="Acknowledge">
-          <select value={form.ack} onChange={(e) => set('ack', e.target.value as SpecForm['ack'])}>
+          <select {...inputProps('ack')} value={form.ack} onChange={(e) => set('ack', e.target.value as SpecForm['ack'])}>
             <option value="queued">when queued (202)</option>
             <option value="commit">when committed (200)</option>
           </select>
         </Field>
       </div>
-      <fieldset className="bad-mix">
+      <fieldset className="bad-mix" aria-invalid={invalid('bad')}>
         <legend>Bad traffic (% of requests)</legend>
         <div className="form-grid">
           {BAD_KINDS.map((kind) => (
             <Field key={kind} label={BAD_LABELS[kind]}>
-              <input inputMode="decimal" value={form.bad[kind]} onChange={(e) => set('bad', { ...form.bad, [kind]: e.target.value })} />
+              <input
+                {...inputProps(`bad.${kind}`)}
+                inputMode="decimal"
+                value={form.bad[kind]}
+                onChange={(e) => {
+                  setForm((f) => ({ ...f, bad: { ...f.bad, [kind]: e.target.value } }))
+                  edited(`bad.${kind}`)
+                  edited('bad')
+                }}
+              />
             </Field>
           ))}
           {Number(form.bad.slow_drip) > 0 && <Field label="Drip time (ms)">{text('dripMs', 'numeric')}</Field>}
         </div>
       </fieldset>
       {error && (
-        <p role="alert" className="error">
-          {error}
+        <p role="alert" id={errorId} className="error start-error" data-field={error.field ?? ''}>
+          {error.message}
         </p>
       )}
-      <button type="submit" className="primary" disabled={disabled}>
-        Start custom burst
+      <button type="submit" className="primary" disabled={disabled || sending}>
+        {sending ? 'Starting…' : 'Start custom burst'}
       </button>
     </form>
   )

@@ -1,5 +1,7 @@
-import { useCallback } from 'react'
+import { useCallback, useState } from 'react'
 import type { BurstPreset, BurstSpec } from '../../../../shared/bursts.ts'
+import { errorText } from '../../api.ts'
+import type { BurstAction } from '../../hooks/useBursts.ts'
 import type { LiveBurst } from '../../lib/stream-store.ts'
 import { BurstForm } from './BurstForm.tsx'
 import { BurstProgress } from './BurstProgress.tsx'
@@ -9,27 +11,47 @@ interface BurstPanelProps {
   presets: readonly BurstPreset[]
   /** The running burst, or the last one to end. */
   current: LiveBurst | undefined
-  error: string | null
-  onStart: (what: { preset: string } | { spec: BurstSpec }) => void
-  onStop: (id: string) => void
+  /** Why the run history could not be read. */
+  listError: string | null
+  onStart: (what: { preset: string } | { spec: BurstSpec }) => Promise<BurstAction>
+  onStop: (id: string) => Promise<BurstAction>
 }
 
-/** Launch bursts (a preset or a custom spec), follow the running one, stop it. */
-export function BurstPanel({ presets, current, error, onStart, onStop }: BurstPanelProps) {
+/** Launch bursts (a preset or a custom spec), follow the running one, stop it. Each error shows by the button that caused it. */
+export function BurstPanel({ presets, current, listError, onStart, onStop }: BurstPanelProps) {
   const running = current?.endedAt === null
   const preset = current ? presets.find((p) => p.name === current.name) : undefined
-  const runPreset = useCallback((name: string) => onStart({ preset: name }), [onStart])
+  const [presetError, setPresetError] = useState<{ preset: string; message: string } | null>(null)
+  const [stopError, setStopError] = useState<string | null>(null)
+  const runPreset = useCallback(
+    async (name: string) => {
+      setPresetError(null)
+      const result = await onStart({ preset: name })
+      if (!result.ok) setPresetError({ preset: name, message: errorText(result.error, 'The burst did not start') })
+    },
+    [onStart],
+  )
+  // Stable, so the memoised list and form do not redraw on every tick.
+  const onRunPreset = useCallback((name: string) => void runPreset(name), [runPreset])
   const runSpec = useCallback((spec: BurstSpec) => onStart({ spec }), [onStart])
+  const stop = useCallback(
+    async (id: string) => {
+      setStopError(null)
+      const result = await onStop(id)
+      if (!result.ok) setStopError(errorText(result.error, 'The burst was not stopped'))
+    },
+    [onStop],
+  )
   return (
     <section className="panel" aria-labelledby="bursts-title">
       <h2 id="bursts-title">Load bursts</h2>
-      {current && <BurstProgress burst={current} preset={preset} onStop={onStop} />}
-      {error && (
+      {current && <BurstProgress burst={current} preset={preset} stopError={stopError} onStop={(id) => void stop(id)} />}
+      {listError && (
         <p role="alert" className="error">
-          {error}
+          {listError}
         </p>
       )}
-      <PresetList presets={presets} disabled={running} onRun={runPreset} />
+      <PresetList presets={presets} disabled={running} shownAbove={preset?.name ?? null} error={presetError} onRun={onRunPreset} />
       <details className="custom-burst">
         <summary>Custom burst…</summary>
         <BurstForm disabled={running} onStart={runSpec} />

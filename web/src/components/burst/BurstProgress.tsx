@@ -1,19 +1,33 @@
 import type { BurstPreset } from '../../../../shared/bursts.ts'
-import { duration, ms, rate } from '../../lib/format.ts'
-import type { LiveBurst } from '../../lib/stream-store.ts'
+import { percentilesOf } from '../../../../shared/percentiles.ts'
+import { saturationNote } from '../../../../shared/run-figures.ts'
+import { count, duration, ms, rate } from '../../lib/format.ts'
+import { burstKnobsText } from '../../lib/knob-text.ts'
+import { generatorBehind, type LiveBurst } from '../../lib/stream-store.ts'
+import { Prose } from '../Prose.tsx'
 
 function statusLine(statuses: Readonly<Record<string, number>>): string {
   const entries = Object.entries(statuses).sort((a, b) => b[1] - a[1])
-  return entries.length ? entries.map(([code, n]) => `${code}: ${n}`).join(' · ') : 'no answers yet'
+  return entries.length ? entries.map(([code, n]) => `${code}: ${count(n)}`).join(' · ') : 'no answers yet'
 }
 
-/** The running (or last) burst: how far along, what the clients see, and the Stop button. */
-export function BurstProgress({ burst, preset, onStop }: { burst: LiveBurst; preset: BurstPreset | undefined; onStop: (id: string) => void }) {
+interface BurstProgressProps {
+  burst: LiveBurst
+  preset: BurstPreset | undefined
+  /** Why Stop did not work, shown by the button. */
+  stopError: string | null
+  onStop: (id: string) => void
+}
+
+/** The running (or last) burst: how far along, what the clients see, whether the generator keeps up, and Stop. */
+export function BurstProgress({ burst, preset, stopError, onStop }: BurstProgressProps) {
   const running = burst.endedAt === null
   const w = burst.window
   const s = burst.summary
+  const behind = generatorBehind(burst)
+  const knobs = burstKnobsText(preset?.spec.knobs)
   return (
-    <section className={`burst-progress ${running ? 'running' : 'ended'}`} aria-label="Current burst" data-burst-id={burst.id} data-phase={burst.phase}>
+    <section className={`burst-progress ${running ? 'running' : 'ended'}`} aria-label="Current burst" data-burst-id={burst.id} data-phase={burst.phase} data-generator-behind={behind}>
       <div className="burst-progress-head">
         <strong>{preset?.title ?? burst.name}</strong>
         <span className={`pill pill-${running ? 'run' : burst.phase}`}>{running ? 'running' : burst.phase}</span>
@@ -23,6 +37,11 @@ export function BurstProgress({ burst, preset, onStop }: { burst: LiveBurst; pre
           </button>
         )}
       </div>
+      {stopError && (
+        <p role="alert" className="error small">
+          {stopError}
+        </p>
+      )}
       {running ? (
         <>
           <progress aria-label="Burst progress" max={burst.durationMs} value={Math.min(burst.elapsedMs, burst.durationMs)} />
@@ -31,7 +50,7 @@ export function BurstProgress({ burst, preset, onStop }: { burst: LiveBurst; pre
             {w && (
               <>
                 {' '}
-                · offered {rate(w.offeredRate)} · answered {rate(w.achievedRate)} · p99 {ms(w.latency.count ? w.latency.p99 : null)} · {w.inflight} in flight
+                · offered {rate(w.offeredRate)} · answered {rate(w.achievedRate)} · p95 {ms(w.latency.count ? (w.latency.p95 ?? null) : null)} · p99 {ms(w.latency.count ? w.latency.p99 : null)} · {count(w.inflight)} in flight
               </>
             )}
           </p>
@@ -40,12 +59,22 @@ export function BurstProgress({ burst, preset, onStop }: { burst: LiveBurst; pre
       ) : (
         s && (
           <p className="burst-figures">
-            {duration(s.durationMs)} · {rate(s.rates.achieved)} answered · {rate(s.rates.ok)} 2xx · p99 {ms(s.latency.p99)} · {statusLine(s.statuses)}
-            {s.error ? ` · ${s.error}` : ''}
+            {duration(s.durationMs)} · {rate(s.rates.achieved)} answered · {rate(s.rates.ok)} 2xx · {percentilesOf(s.latency).filter((p) => p.key === 'p95' || p.key === 'p99').map((p) => `${p.label} ${ms(p.value)}`).join(' · ')} · {statusLine(s.statuses)}
+            {s.error ? ` · ${s.error.split('\n')[0]}` : ''}
           </p>
         )
       )}
-      {preset && <p className="preset-watch">{preset.watch}</p>}
+      {behind && (
+        <p className="warn-text small generator-behind" role="status">
+          ⚠ {s ? saturationNote(s) : `The load generator is falling behind its schedule (${count(burst.behind)} late or skipped sends so far): the server is offered less than asked.`}
+        </p>
+      )}
+      {knobs && <p className="burst-knobs small">This run sets {knobs}; they are put back when it ends.</p>}
+      {preset && (
+        <p className="preset-watch">
+          <Prose text={preset.watch} />
+        </p>
+      )}
     </section>
   )
 }

@@ -1,25 +1,73 @@
 import { memo } from 'react'
-import type { BurstPreset } from '../../../../shared/bursts.ts'
+import type { BurstPreset, BurstSpec } from '../../../../shared/bursts.ts'
+import { duration } from '../../lib/format.ts'
+import { burstKnobsText } from '../../lib/knob-text.ts'
+import { Prose } from '../Prose.tsx'
 
-/** The seed's experiments, one click each, each with what to watch for. */
-export const PresetList = memo(function PresetList({ presets, disabled, onRun }: { presets: readonly BurstPreset[]; disabled: boolean; onRun: (name: string) => void }) {
+/** "open · spike 150 → 600/s · 15 s": what a preset sends, in one line. */
+function specLine(spec: BurstSpec): string {
+  const unit = spec.model === 'closed' ? ' conn' : '/s'
+  const s = spec.shape
+  const shape =
+    s.kind === 'steady' ? `steady ${s.level}${unit}` : s.kind === 'ramp' ? `ramp ${s.from} → ${s.to}${unit}` : s.kind === 'step' ? `steps ${s.levels.join(', ')}${unit}` : `spike ${s.base} → ${s.peak}${unit}`
+  return `${spec.model} · ${shape} · ${duration(spec.durationMs)}`
+}
+
+interface PresetListProps {
+  presets: readonly BurstPreset[]
+  disabled: boolean
+  /** The preset whose description the burst card already shows: not repeated here. */
+  shownAbove: string | null
+  /** Why the last Run of a preset did not start, shown under that preset's button. */
+  error: { preset: string; message: string } | null
+  onRun: (name: string) => void
+}
+
+/**
+ * The seed's experiments, one click each. Two lines a preset, so the knobs below stay in
+ * view: the title (open it for what to watch), what it sends and which knobs it sets.
+ */
+export const PresetList = memo(function PresetList({ presets, disabled, shownAbove, error, onRun }: PresetListProps) {
   return (
     <ul className="presets" aria-label="Presets">
-      {presets.map((preset) => (
-        <li key={preset.name} className="preset" data-preset={preset.name}>
-          <div className="preset-head">
-            <span className="preset-title" id={`preset-${preset.name}`}>
-              {preset.title}
-            </span>
-            <button type="button" className="primary small" aria-label={`Run ${preset.title}`} aria-describedby={`watch-${preset.name}`} disabled={disabled} onClick={() => onRun(preset.name)}>
-              Run
-            </button>
-          </div>
+      {presets.map((preset) => {
+        const knobs = burstKnobsText(preset.spec.knobs)
+        const watch = (
           <p className="preset-watch" id={`watch-${preset.name}`}>
-            {preset.watch}
+            <Prose text={preset.watch} />
           </p>
-        </li>
-      ))}
+        )
+        return (
+          <li key={preset.name} className="preset" data-preset={preset.name}>
+            <div className="preset-head">
+              {shownAbove === preset.name ? (
+                <span className="preset-title" id={`preset-${preset.name}`} title="What to watch: in the burst card above">
+                  {preset.title}
+                </span>
+              ) : (
+                <details className="preset-more">
+                  <summary className="preset-title" id={`preset-${preset.name}`} title="What to watch">
+                    {preset.title}
+                  </summary>
+                  {watch}
+                </details>
+              )}
+              <button type="button" className="primary small" aria-label={`Run ${preset.title}`} aria-describedby={shownAbove === preset.name ? undefined : `watch-${preset.name}`} disabled={disabled} onClick={() => onRun(preset.name)}>
+                Run
+              </button>
+            </div>
+            <p className="preset-spec">
+              {specLine(preset.spec)}
+              {knobs && <span className="preset-knobs"> · sets {knobs}</span>}
+            </p>
+            {error?.preset === preset.name && (
+              <p role="alert" className="error small">
+                {error.message}
+              </p>
+            )}
+          </li>
+        )
+      })}
     </ul>
   )
 })

@@ -2,7 +2,7 @@ import { useMemo } from 'react'
 import { Line, YAxis } from 'recharts'
 import { ms, percent } from '../../lib/format.ts'
 import { ChartCard } from './ChartCard.tsx'
-import { AXIS_TICK, axisMs, axisPercent, LINE, peak, round, type LiveChartProps } from './props.ts'
+import { AXIS_TICK, axisMs, axisPercent, LINE, peak, round, Y_AXIS_WIDTH, type LiveChartProps } from './props.ts'
 import { LEFT_AXIS, RIGHT_AXIS, TimePlot } from './TimePlot.tsx'
 
 const SHED_TICKS = [0, 50, 100]
@@ -12,18 +12,18 @@ const SHED_TICKS = [0, 50, 100]
  * steers to, and the share of new requests it refuses on CPU. Shedding starts when the
  * delay line crosses the target and stops when it falls back.
  */
-export function AdmissionChart({ frame, tooltip, figures, width, palette, overlays }: LiveChartProps) {
+export function AdmissionChart({ frame, tooltip, onZoom, figures, width, palette, overlays }: LiveChartProps) {
   const plot = useMemo(
     () => (
-      <TimePlot width={width} domain={frame.domain} ticks={frame.ticks} data={frame.rows} palette={palette} overlays={overlays} tooltip={tooltip}>
-        <YAxis yAxisId={LEFT_AXIS} stroke={palette.axis} tick={AXIS_TICK} interval={0} tickFormatter={axisMs} width={40} />
+      <TimePlot width={width} domain={frame.domain} ticks={frame.ticks} data={frame.rows} palette={palette} overlays={overlays} tooltip={tooltip} onZoom={onZoom}>
+        <YAxis yAxisId={LEFT_AXIS} stroke={palette.axis} tick={AXIS_TICK} interval={0} tickFormatter={axisMs} width={Y_AXIS_WIDTH} />
         <YAxis yAxisId={RIGHT_AXIS} orientation="right" stroke={palette.axis} tick={AXIS_TICK} interval={0} domain={[0, 100]} ticks={SHED_TICKS} tickFormatter={axisPercent} width={34} />
         <Line {...LINE} yAxisId={RIGHT_AXIS} dataKey="shedPct" name="refused on CPU %" stroke={palette.p99} strokeWidth={1} />
         <Line {...LINE} yAxisId={LEFT_AXIS} dataKey="admTarget" name="target (ms)" stroke={palette.capacity} strokeDasharray="3 3" />
         <Line {...LINE} yAxisId={LEFT_AXIS} dataKey="admDelay" name="delay (ms)" stroke={palette.p50} />
       </TimePlot>
     ),
-    [frame, width, palette, overlays, tooltip],
+    [frame, width, palette, overlays, tooltip, onZoom],
   )
   const a = figures?.admission
   const caption = !a ? '–' : a.mode === 'off' ? `off: nothing is refused on CPU · delay ${ms(a.delayMs)}` : `${a.mode} · delay ${ms(a.delayMs)} against ${ms(a.targetMs)} · refusing ${percent(a.shedFraction)}${a.closing ? ' and closing connections' : ''}`

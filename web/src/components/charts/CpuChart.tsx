@@ -11,17 +11,17 @@ const cores = (value: number | null | undefined) => (value == null ? '–' : `${
  * generator (its own process). On a small machine they share the same cores, so a
  * generator that takes one is one the server does not have.
  */
-export function CpuChart({ frame, tooltip, figures, width, palette, overlays }: LiveChartProps) {
+export function CpuChart({ frame, tooltip, onZoom, figures, width, palette, overlays }: LiveChartProps) {
   const plot = useMemo(
     () => (
-      <TimePlot width={width} domain={frame.domain} ticks={frame.ticks} data={frame.rows} palette={palette} overlays={overlays} tooltip={tooltip}>
+      <TimePlot width={width} domain={frame.domain} ticks={frame.ticks} data={frame.rows} palette={palette} overlays={overlays} tooltip={tooltip} onZoom={onZoom}>
         <YAxis yAxisId={LEFT_AXIS} stroke={palette.axis} tick={AXIS_TICK} interval={0} width={40} allowDecimals domain={[0, 'auto']} />
         <Line {...LINE} yAxisId={LEFT_AXIS} dataKey="cpuServer" name="server (cores)" stroke={palette.p50} />
         <Line {...LINE} yAxisId={LEFT_AXIS} dataKey="cpuDatabase" name="PostgreSQL (cores)" stroke={palette.max} />
         <Line {...LINE} yAxisId={LEFT_AXIS} dataKey="cpuGenerator" name="generator (cores)" stroke={palette.elu} strokeDasharray="2 2" />
       </TimePlot>
     ),
-    [frame, width, palette, overlays, tooltip],
+    [frame, width, palette, overlays, tooltip, onZoom],
   )
   const cpu = figures?.cpu
   return (

@@ -1,14 +1,17 @@
 import { useMemo } from 'react'
 import { Line, YAxis } from 'recharts'
 import { FLUSH_TRIGGERS } from '../../../../shared/ingest.ts'
-import { count, ms } from '../../lib/format.ts'
+import { count, duration, ms } from '../../lib/format.ts'
 import { ChartCard } from './ChartCard.tsx'
 import { FlushDots } from './FlushDots.tsx'
-import { AXIS_TICK, axisCount, axisMs, LINE, peak, round, type LiveChartProps } from './props.ts'
+import { AXIS_TICK, axisCount, axisMs, LINE, peak, round, Y_AXIS_WIDTH, type LiveChartProps } from './props.ts'
 import { LEFT_AXIS, RIGHT_AXIS, TimePlot } from './TimePlot.tsx'
 
+/** How long ago, once it is long enough ago to matter. */
+const ago = (ms: number) => (ms < 10_000 ? '' : ` · ${duration(ms)} ago`)
+
 /** Each batch write: its size coloured by what triggered it, and how long the write took. */
-export function FlushChart({ frame, tooltip, figures, width, palette, overlays }: LiveChartProps) {
+export function FlushChart({ frame, tooltip, onZoom, figures, width, palette, overlays }: LiveChartProps) {
   const { points, maxEvents } = useMemo(() => {
     let n = 0
     let max = 0
@@ -20,23 +23,23 @@ export function FlushChart({ frame, tooltip, figures, width, palette, overlays }
   }, [frame])
   const plot = useMemo(
     () => (
-      <TimePlot width={width} domain={frame.domain} ticks={frame.ticks} data={frame.rows} palette={palette} overlays={overlays} tooltip={tooltip}>
-        <YAxis yAxisId={LEFT_AXIS} stroke={palette.axis} tick={AXIS_TICK} interval={0} tickFormatter={axisCount} width={40} allowDecimals={false} domain={[0, 'auto']} />
-        <YAxis yAxisId={RIGHT_AXIS} orientation="right" stroke={palette.axis} tick={AXIS_TICK} interval={0} tickFormatter={axisMs} width={40} />
+      <TimePlot width={width} domain={frame.domain} ticks={frame.ticks} data={frame.rows} palette={palette} overlays={overlays} tooltip={tooltip} onZoom={onZoom}>
+        <YAxis yAxisId={LEFT_AXIS} stroke={palette.axis} tick={AXIS_TICK} interval={0} tickFormatter={axisCount} width={Y_AXIS_WIDTH} allowDecimals={false} domain={[0, 'auto']} />
+        <YAxis yAxisId={RIGHT_AXIS} orientation="right" stroke={palette.axis} tick={AXIS_TICK} interval={0} tickFormatter={axisMs} width={Y_AXIS_WIDTH} />
         <Line {...LINE} yAxisId={RIGHT_AXIS} dataKey="flushMs" name="write time (ms)" stroke={palette.duration} strokeWidth={1} />
         {/* Invisible: gives the size axis its range and the tooltip the bucket's largest flush; the dots draw it. */}
         <Line {...LINE} yAxisId={LEFT_AXIS} dataKey="flushEvents" name="largest flush (events)" stroke="none" />
         <FlushDots flushes={frame.flushes} palette={palette} yAxisId={LEFT_AXIS} />
       </TimePlot>
     ),
-    [frame, width, palette, overlays, tooltip],
+    [frame, width, palette, overlays, tooltip, onZoom],
   )
   const last = figures?.lastFlush ?? null
   return (
     <ChartCard
       id="flushes"
       title="Batch flushes"
-      caption={last ? `last: ${count(last.events)} events in ${ms(last.durationMs)} (${last.trigger})` : 'no flush yet'}
+      caption={last ? `last: ${count(last.events)} events in ${ms(last.durationMs)} (${last.trigger})${ago(figures!.time - last.at)}` : 'no flush since the page opened'}
       legend={[...FLUSH_TRIGGERS.map((t) => ({ name: `${t} flush`, color: palette.triggers[t] })), { name: 'write time (right)', color: palette.duration }]}
       domain={frame.domain}
       overlays={overlays}

@@ -2,22 +2,22 @@ import { useMemo } from 'react'
 import { Area, YAxis } from 'recharts'
 import { rate } from '../../lib/format.ts'
 import { ChartCard } from './ChartCard.tsx'
-import { AREA, AXIS_TICK, axisCount, peak, round, type LiveChartProps } from './props.ts'
+import { AREA, AXIS_TICK, axisCount, peak, round, Y_AXIS_WIDTH, type LiveChartProps } from './props.ts'
 import { LEFT_AXIS, TimePlot } from './TimePlot.tsx'
 
 /** Refused requests per second, stacked by the reason the server gave. */
-export function RejectionsChart({ frame, tooltip, figures, width, palette, overlays }: LiveChartProps) {
+export function RejectionsChart({ frame, tooltip, onZoom, figures, width, palette, overlays }: LiveChartProps) {
   const reasons = frame.rejectReasons
   const plot = useMemo(
     () => (
-      <TimePlot width={width} domain={frame.domain} ticks={frame.ticks} data={frame.rows} palette={palette} overlays={overlays} tooltip={tooltip}>
-        <YAxis yAxisId={LEFT_AXIS} stroke={palette.axis} tick={AXIS_TICK} interval={0} tickFormatter={axisCount} width={40} allowDecimals={false} />
+      <TimePlot width={width} domain={frame.domain} ticks={frame.ticks} data={frame.rows} palette={palette} overlays={overlays} tooltip={tooltip} onZoom={onZoom}>
+        <YAxis yAxisId={LEFT_AXIS} stroke={palette.axis} tick={AXIS_TICK} interval={0} tickFormatter={axisCount} width={Y_AXIS_WIDTH} allowDecimals={false} />
         {frame.rejectReasons.map((reason) => (
           <Area {...AREA} key={reason} yAxisId={LEFT_AXIS} dataKey={`rej_${reason}`} name={reason} stackId="rejected" stroke={palette.reasons[reason]} fill={palette.reasons[reason]} fillOpacity={0.55} />
         ))}
       </TimePlot>
     ),
-    [frame, width, palette, overlays, tooltip],
+    [frame, width, palette, overlays, tooltip, onZoom],
   )
   const peakTotal = useMemo(() => {
     let highest = 0

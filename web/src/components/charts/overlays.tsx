@@ -23,11 +23,14 @@ export interface Overlays {
   marks: Mark[]
 }
 
-const LABEL_CHARS = 22
 // 10 px system-ui, measured roughly: enough to keep a label inside the plot without measuring it.
 const CHAR_PX = 5.6
-// Marks closer than this share one label (the first); the others keep their line and a hover title.
-const LABEL_GAP_PX = 120
+// Marks closer than this share one stack of labels, one row each, so none hides another.
+const CLUSTER_PX = 120
+const ROW_PX = 11
+const HIT_PX = 9
+// The top row is the burst names'.
+const TOP_RESERVED_PX = 16
 
 function visible(overlays: Overlays, [from, to]: readonly [number, number]) {
   return {
@@ -36,50 +39,113 @@ function visible(overlays: Overlays, [from, to]: readonly [number, number]) {
   }
 }
 
-/**
- * Burst spans and marks, drawn in the chart's own coordinates. Plain SVG rather than
- * ReferenceArea/ReferenceLine: those register in the chart's store and measure their
- * labels on every redraw, which with a dozen knob changes in the window cost more than
- * the series themselves. Spans are clipped to the window, so one that began before it
- * still shows.
- */
-export function OverlayLayer({ overlays, domain, palette }: { overlays: Overlays; domain: readonly [number, number]; palette: Palette }) {
+type Area = { x: number; y: number; width: number; height: number }
+
+function useGeometry(domain: readonly [number, number]) {
   const x = useXAxisScale()
   const area = usePlotArea()
   if (!x || !area) return null
-  const { spans, marks } = visible(overlays, domain)
-  let lastLabel = -Infinity
   const px = (t: number) => Math.min(area.x + area.width, Math.max(area.x, x(Math.min(domain[1], Math.max(domain[0], t))) ?? area.x))
+  return { px, area: area as Area }
+}
+
+const fit = (text: string, px: number) => {
+  const chars = Math.max(4, Math.floor(px / CHAR_PX))
+  return text.length > chars ? `${text.slice(0, chars - 1)}…` : text
+}
+
+/**
+ * Burst spans, under the series. Plain SVG rather than ReferenceArea: those register in
+ * the chart's store and measure their labels on every redraw. Spans are clipped to the
+ * window, so one that began before it still shows.
+ */
+export function SpanLayer({ overlays, domain, palette }: { overlays: Overlays; domain: readonly [number, number]; palette: Palette }) {
+  const geometry = useGeometry(domain)
+  if (!geometry) return null
+  const { px, area } = geometry
+  const right = area.x + area.width
   return (
-    <g className="overlays" pointerEvents="none">
-      {spans.map((span) => {
+    <g className="spans" pointerEvents="none">
+      {visible(overlays, domain).spans.map((span) => {
         const left = px(span.from)
-        const right = px(span.to ?? domain[1])
+        const end = px(span.to ?? domain[1])
         // Near the right edge the name is right-aligned to it rather than cut off.
-        const fits = left + 3 + span.name.length * CHAR_PX <= area.x + area.width
+        const fits = left + 3 + span.name.length * CHAR_PX <= right
         return (
           <g key={`span-${span.id}`} className="span">
-            <rect x={left} y={area.y} width={Math.max(1, right - left)} height={area.height} fill={palette.span} />
-            <text x={fits ? left + 3 : area.x + area.width - 3} y={area.y + 10} fontSize={10} fill={palette.spanText} textAnchor={fits ? 'start' : 'end'}>
+            <rect x={left} y={area.y} width={Math.max(1, end - left)} height={area.height} fill={palette.span} />
+            <text className="span-name" x={fits ? left + 3 : right - 3} y={area.y + 10} fontSize={10} fill={palette.spanText} textAnchor={fits ? 'start' : 'end'} stroke={palette.halo} strokeWidth={3} paintOrder="stroke">
               {span.name}
             </text>
           </g>
         )
       })}
+    </g>
+  )
+}
+
+/**
+ * Notes and knob changes, over the series. Marks close together stack their labels one
+ * row each, bottom up, so a preset that changes two knobs shows both; what does not fit
+ * says how many more, and every line and label has the full text as a hover title.
+ */
+export function MarkLayer({ overlays, domain, palette }: { overlays: Overlays; domain: readonly [number, number]; palette: Palette }) {
+  const geometry = useGeometry(domain)
+  if (!geometry) return null
+  const { px, area } = geometry
+  const marks = visible(overlays, domain).marks
+  const rows = Math.max(1, Math.floor((area.height - TOP_RESERVED_PX) / ROW_PX))
+  const clusters: Array<{ x: number; marks: Mark[] }> = []
+  for (const mark of marks) {
+    const at = px(mark.at)
+    const last = clusters.at(-1)
+    if (last && at - last.x < CLUSTER_PX) last.marks.push(mark)
+    else clusters.push({ x: at, marks: [mark] })
+  }
+  const right = area.x + area.width
+  return (
+    <g className="marks">
       {marks.map((mark) => {
         const at = px(mark.at)
         const colour = mark.kind === 'annotation' ? palette.annotation : palette.configMark
-        const labelled = at - lastLabel >= LABEL_GAP_PX
-        if (labelled) lastLabel = at
-        const label = mark.text.length > LABEL_CHARS ? `${mark.text.slice(0, LABEL_CHARS - 1)}…` : mark.text
-        const toRight = at + 3 + label.length * CHAR_PX <= area.x + area.width
         return (
-          <g key={`mark-${mark.key}`} className="mark">
-            <title>{mark.text}</title>
-            <line x1={at} x2={at} y1={area.y} y2={area.y + area.height} stroke={colour} strokeDasharray={mark.kind === 'config' ? '4 3' : undefined} />
-            {labelled && (
-              <text x={toRight ? at + 3 : at - 3} y={area.y + area.height - 4} fontSize={10} fill={colour} textAnchor={toRight ? 'start' : 'end'}>
-                {label}
+          <g key={`mark-${mark.key}`} className="mark" data-kind={mark.kind}>
+            <line x1={at} x2={at} y1={area.y} y2={area.y + area.height} stroke={colour} strokeDasharray={mark.kind === 'config' ? '4 3' : undefined} pointerEvents="none" />
+            {/* Wider than it looks, and alone in taking the pointer: the hover title fires without a pixel-perfect aim. */}
+            <rect className="mark-hit" x={at - HIT_PX / 2} y={area.y} width={HIT_PX} height={area.height} fill="transparent" pointerEvents="all">
+              <title>{mark.text}</title>
+            </rect>
+          </g>
+        )
+      })}
+      {clusters.map((cluster) => {
+        const shown = cluster.marks.length > rows ? cluster.marks.slice(0, rows - 1) : cluster.marks
+        const hidden = cluster.marks.slice(shown.length)
+        const y = (row: number) => area.y + area.height - 4 - row * ROW_PX
+        // Each label whole where it can be: right of its line, else left of it, else slid
+        // inside the plot across the line; cut only when wider than the plot itself.
+        const place = (text: string) => {
+          const label = fit(text, area.width - 6)
+          const width = label.length * CHAR_PX
+          const x = cluster.x + 3 + width <= right - 3 ? cluster.x + 3 : cluster.x - 3 - width >= area.x + 3 ? cluster.x - 3 - width : Math.max(area.x + 3, right - 3 - width)
+          return { label, x }
+        }
+        const more = place(`+${hidden.length} more`)
+        return (
+          <g key={`labels-${cluster.marks[0]!.key}`} className="mark-labels" fontSize={10}>
+            {shown.map((mark, row) => {
+              const { label, x } = place(mark.text)
+              return (
+                <text key={mark.key} className="mark-label" x={x} y={y(row)} fill={mark.kind === 'annotation' ? palette.annotation : palette.configMark} stroke={palette.halo} strokeWidth={3} paintOrder="stroke" data-full={mark.text}>
+                  <title>{mark.text}</title>
+                  <tspan className="mark-text">{label}</tspan>
+                </text>
+              )
+            })}
+            {hidden.length > 0 && (
+              <text className="mark-label more" x={more.x} y={y(shown.length)} fill={palette.spanText} stroke={palette.halo} strokeWidth={3} paintOrder="stroke">
+                <title>{hidden.map((m) => m.text).join('\n')}</title>
+                {more.label}
               </text>
             )}
           </g>

@@ -14,6 +14,8 @@ export interface LiveChartProps {
   overlays: Overlays
   /** The pointer is over the charts: show synced tooltips. */
   tooltip: boolean
+  /** A range dragged across a chart. Stable: the plots are memoised on it. */
+  onZoom: (from: number, to: number) => void
 }
 
 /** Series props every line shares: no animation, no dots, breaks at gaps. */
@@ -21,6 +23,10 @@ export const LINE = { isAnimationActive: false, dot: false, activeDot: false, st
 export const AREA = { isAnimationActive: false, dot: false, activeDot: false, type: 'linear', connectNulls: false } as const
 
 export const AXIS_TICK = { fontSize: 10 } as const
+/** Room above the top y label ("600ms" is drawn centred on the plot's top edge) and right of the last time label. */
+export const PLOT_MARGIN = { top: 10, right: 6, bottom: 0, left: 0 } as const
+/** Wide enough for "1.2K/s" or "600ms" at 10 px. */
+export const Y_AXIS_WIDTH = 44
 
 const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 })
 export const axisCount = (v: number) => compact.format(v)

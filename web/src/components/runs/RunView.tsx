@@ -5,25 +5,47 @@ import { runRows, statusCodes } from '../../lib/run-series.ts'
 import type { Palette } from '../../theme.ts'
 import { axisMs } from '../charts/props.ts'
 import { ExportLinks } from './ExportLinks.tsx'
+import { ReportButton } from './ReportButton.tsx'
 import { RunChart } from './RunChart.tsx'
 import { RunFigures } from './RunFigures.tsx'
 
 const STATUS_COLOURS: Record<string, string> = { '2': '#22c55e', '4': '#f97316', '5': '#ef4444' }
+const GAP = 12
+// A figure's padding and border.
+const FRAME = 22
 
-/** One past run: its summary and its per-second charts. */
+/** Charts per row that leave each one readable: two from a tablet up, one on a phone. */
+export const runChartWidth = (width: number, minWidth: number, most: number) => {
+  const columns = Math.max(1, Math.min(most, Math.floor((width + GAP) / (minWidth + GAP))))
+  return Math.floor((width - GAP * (columns - 1)) / columns) - FRAME
+}
+
+/** One past run: its summary, its per-second charts and its downloads. */
 export function RunView({ record, width, palette }: { record: BurstRecord; width: number; palette: Palette }) {
   const rows = useMemo(() => runRows(record), [record])
   const codes = useMemo(() => statusCodes(rows), [rows])
-  // Two per row: the figure's padding and border come off each column.
-  const chartWidth = Math.floor((width - 12) / 2) - 24
+  const chartWidth = runChartWidth(width, 340, 2)
   const s = record.summary
+  const hasP95 = rows.some((r) => r.p95 !== null)
+  const cpuLines = (
+    [
+      ['cpuServer', 'server', palette.accepted],
+      ['cpuDatabase', 'database', palette.committed],
+      ['cpuGenerator', 'generator', palette.age],
+    ] as const
+  )
+    .filter(([key]) => rows.some((r) => r[key] !== null))
+    .map(([key, name, color]) => ({ key, name, color, data: rows, dataKey: key }))
   return (
     <section className="run-view" aria-label={`Run ${s.name}`} data-run-id={record.id}>
       <header className="run-head">
         <h3>
           {s.name} <small className="muted">{record.id}</small>
         </h3>
-        <ExportLinks id={record.id} name={s.name} />
+        <span className="run-actions">
+          <ReportButton record={record} />
+          <ExportLinks id={record.id} name={s.name} />
+        </span>
       </header>
       <RunFigures summary={s} />
       <div className="run-charts">
@@ -47,6 +69,7 @@ export function RunView({ record, width, palette }: { record: BurstRecord; width
           lines={[
             { key: 'p50', name: 'p50', color: palette.p50, data: rows, dataKey: 'p50' },
             { key: 'p90', name: 'p90', color: palette.p90, data: rows, dataKey: 'p90' },
+            ...(hasP95 ? [{ key: 'p95', name: 'p95', color: palette.p95, data: rows, dataKey: 'p95' }] : []),
             { key: 'p99', name: 'p99', color: palette.p99, data: rows, dataKey: 'p99' },
           ]}
         />
@@ -67,6 +90,7 @@ export function RunView({ record, width, palette }: { record: BurstRecord; width
             { key: 'lag', name: 'max loop delay (ms)', color: palette.max, data: rows, dataKey: 'lagMaxMs' },
           ]}
         />
+        {cpuLines.length > 0 && <RunChart title="CPU (cores busy)" width={chartWidth} palette={palette} format={(v) => v.toFixed(2)} lines={cpuLines} />}
       </div>
     </section>
   )

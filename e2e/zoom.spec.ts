@@ -1,0 +1,62 @@
+import { expect, test, type Page } from '@playwright/test'
+import { chart, liveCharts, openDashboard, waitForTicks } from './support/dashboard.ts'
+
+/** Both ends read at once: two reads could straddle a redraw. */
+const rangeOf = (page: Page) => liveCharts(page).evaluate((e) => ({ from: Number(e.getAttribute('data-from')), to: Number(e.getAttribute('data-to')) }))
+
+test('dragging across a chart zooms every chart to that range, which the URL keeps; Live follows the stream again', async ({ page }) => {
+  await openDashboard(page)
+  await waitForTicks(page, 8)
+  const before = await rangeOf(page)
+  expect(before.to - before.from).toBe(60_000)
+  const beforeLabels = await chart(page, 'throughput').locator('.recharts-xAxis-tick-labels text').allTextContents()
+
+  // Drag over the middle third of the throughput plot.
+  const plot = (await chart(page, 'throughput').locator('.zoom-target').boundingBox())!
+  const y = plot.y + plot.height / 2
+  await page.mouse.move(plot.x + plot.width / 3, y)
+  await page.mouse.down()
+  await page.mouse.move(plot.x + (plot.width * 2) / 3, y, { steps: 8 })
+  await page.mouse.up()
+
+  await expect(liveCharts(page)).toHaveAttribute('data-following', 'false')
+  const zoomed = await rangeOf(page)
+  // A third of the minute, inside the minute that was shown.
+  expect(zoomed.to - zoomed.from).toBeGreaterThan(15_000)
+  expect(zoomed.to - zoomed.from).toBeLessThan(25_000)
+  expect(zoomed.from).toBeGreaterThanOrEqual(before.from)
+  expect(zoomed.to).toBeLessThanOrEqual(before.to)
+  // Every chart took the range, not just the one dragged: their time labels are the zoomed ones.
+  const labels = (id: string) => chart(page, id).locator('.recharts-xAxis-tick-labels text').allTextContents()
+  const zoomedLabels = await labels('throughput')
+  expect(zoomedLabels).not.toEqual(beforeLabels)
+  for (const id of ['queue', 'memory', 'client-rate']) await expect.poll(() => labels(id)).toEqual(zoomedLabels)
+  await expect(page.getByRole('status', { name: 'Shown range' })).toBeVisible()
+  const url = new URL(page.url())
+  expect(Number(url.searchParams.get('from'))).toBe(Math.round(zoomed.from))
+  expect(Number(url.searchParams.get('to'))).toBe(Math.round(zoomed.to))
+
+  // Held still: new ticks do not move it.
+  await waitForTicks(page, 4)
+  expect(await rangeOf(page)).toEqual(zoomed)
+
+  // The URL opens the same view.
+  await page.reload()
+  await expect(liveCharts(page)).toHaveAttribute('data-following', 'false')
+  expect((await rangeOf(page)).from).toBe(Math.round(zoomed.from))
+
+  await page.getByRole('button', { name: '▶ Live' }).click()
+  await expect(liveCharts(page)).toHaveAttribute('data-following', 'true')
+  expect(new URL(page.url()).searchParams.has('from')).toBe(false)
+
+  // Pause holds the current minute; a window choice follows live again and is in the URL.
+  await page.getByRole('button', { name: '❚❚ Pause' }).click()
+  await expect(liveCharts(page)).toHaveAttribute('data-following', 'false')
+  const paused = await rangeOf(page)
+  await waitForTicks(page, 4)
+  expect(await rangeOf(page)).toEqual(paused)
+  await page.getByRole('radio', { name: '5 min', exact: true }).click()
+  await expect(liveCharts(page)).toHaveAttribute('data-following', 'true')
+  await expect(liveCharts(page)).toHaveAttribute('data-window-ms', '300000')
+  expect(new URL(page.url()).searchParams.get('window')).toBe('300')
+})

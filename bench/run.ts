@@ -12,7 +12,8 @@ import { runScenario } from './measure.ts'
 import { ratios } from './ratios.ts'
 import type { BenchResult, ScenarioRow } from './result.ts'
 import { selectScenarios } from './scenarios.ts'
-import { formatNoise, formatOverload, formatRatios, formatSpool, formatTable } from './table.ts'
+import { formatOverloadSection } from './overload-table.ts'
+import { formatNoise, formatRatios, formatSpool, formatTable } from './table.ts'
 
 const RESULTS = path.join(ROOT, 'bench', 'results', 'latest.json')
 // Progress goes to stderr, so stdout carries only the table and the ratios.
@@ -95,8 +96,8 @@ try {
   mkdirSync(path.dirname(RESULTS), { recursive: true })
   writeFileSync(RESULTS, `${JSON.stringify(result, null, 2)}\n`)
   console.log(formatTable(rows))
-  const overload = rows.find((row) => row.name.startsWith('overload/'))
-  if (overload) console.log(`\n${formatOverload(overload)}`)
+  const overload = formatOverloadSection(rows)
+  if (overload) console.log(`\n${overload}`)
   const spool = formatSpool(rows)
   if (spool) console.log(`\n${spool}`)
   if (Object.keys(result.ratios).length > 0) console.log(`\n${formatRatios(result.ratios)}`)

@@ -64,13 +64,14 @@ export interface Stopped {
 export class ServerProcess {
   private constructor(readonly name: ServerName, readonly url: string, readonly child: Child, readonly probeFile: string) {}
 
-  static async start(name: ServerName, databaseUrl: string, scratchDir: string): Promise<ServerProcess> {
+  /** `env` is laid over the server's own (e.g. SLUICE_ADMISSION for one scenario). */
+  static async start(name: ServerName, databaseUrl: string, scratchDir: string, extraEnv: Record<string, string> = {}): Promise<ServerProcess> {
     const host = '127.0.0.1'
     const port = await freePort(host)
     const probeFile = path.join(scratchDir, `${name}-${port}.json`)
     // A spool of its own per run: the table is emptied between scenarios, the spool must be too.
     const { script, env } = launch(name, databaseUrl, path.join(scratchDir, `spool-${port}`))
-    const child = new Child(script, [], { preload: [PROBE], env: { ...env, HOST: host, PORT: String(port), BENCH_PROBE_FILE: probeFile } })
+    const child = new Child(script, [], { preload: [PROBE], env: { ...env, ...extraEnv, HOST: host, PORT: String(port), BENCH_PROBE_FILE: probeFile } })
     const server = new ServerProcess(name, `http://${host}:${port}`, child, probeFile)
     await server.#ready()
     return server
@@ -97,6 +98,11 @@ export class ServerProcess {
 
   /** The measured window starts now: the probe forgets the warm-up's loop delays. */
   markMeasureStart(): void {
+    this.child.process.kill('SIGUSR2')
+  }
+
+  /** The load has stopped: the probe's loop-delay window ends here, before the drain. */
+  markMeasureEnd(): void {
     this.child.process.kill('SIGUSR2')
   }
 

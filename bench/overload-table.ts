@@ -26,7 +26,7 @@ function columns(rows: readonly OverloadRow[]): Columns<OverloadRow> {
     ['x peak', (row) => (row.detail.overload.committed_vs_peak === null ? '-' : row.detail.overload.committed_vs_peak.toFixed(2))],
     ['acc p99', (row) => p99(row.detail.overload.client_accepted_ms)],
     ['ref p99', (row) => p99(row.detail.overload.client_refused_ms)],
-    ['srv acc p99', (row) => ms(row.detail.overload.server_accepted_ms.p99) + (row.detail.overload.server_accepted_ms.p99BeyondLastBucket ? '+' : '')],
+    ['srv acc p99', (row) => ms(row.detail.overload.server_accepted_ms.p99) + (row.detail.overload.server_accepted_ms.p99_beyond_last_bucket ? '+' : '')],
     ['srv ref p99', (row) => ms(row.detail.overload.server_refused_ms.p99)],
     ['loop p99/max', (row) => `${ms(row.detail.overload.loop_delay_p99_ms)}/${ms(row.detail.overload.loop_delay_max_ms)}`],
     ['RSS MB', (row) => num(row.peak_rss_mb)],

@@ -21,7 +21,7 @@ export interface ServerLatency {
   readonly p50: number | null
   readonly p99: number | null
   /** The p99 fell in the +Inf bucket: the true value is above the p99 given (10 s). */
-  readonly p99BeyondLastBucket: boolean
+  readonly p99_beyond_last_bucket: boolean
 }
 
 export interface ServerFigures {
@@ -80,7 +80,7 @@ function latency(counts: BucketCounts): ServerLatency {
     count: counts.cumulative.at(-1) ?? 0,
     p50: ms(bucketQuantile(counts, 0.5)?.value),
     p99: ms(p99?.value),
-    p99BeyondLastBucket: p99?.beyondLast ?? false,
+    p99_beyond_last_bucket: p99?.beyondLast ?? false,
   }
 }
 

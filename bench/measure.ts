@@ -5,7 +5,8 @@
  */
 import path from 'node:path'
 import { body } from './bodies.ts'
-import { Child, ROOT } from './children.ts'
+import { built } from './build.ts'
+import { Child } from './children.ts'
 import type { CopyLoopResult } from './copy-loop.ts'
 import { cpuDetail, cpuSnapshot, cpuUse, type CpuSnapshot } from './cpu.ts'
 import type { BenchDatabase } from './database.ts'
@@ -108,7 +109,7 @@ async function runCopyLoop(scenario: Extract<Scenario, { kind: 'copy-loop' }>, c
   const { db, durationS } = context
   await db.reset()
   const probeFile = path.join(context.scratchDir, 'copy-loop.json')
-  const child = new Child(path.join(ROOT, 'bench', 'copy-loop.ts'), [String(durationS)], {
+  const child = new Child(built('copy-loop'), [String(durationS)], {
     preload: [PROBE],
     env: { DATABASE_URL: db.url, BENCH_PROBE_FILE: probeFile },
   })

@@ -1,11 +1,13 @@
 /**
  * `npm run bench`: every scenario in one run against one PostgreSQL, each server and the
- * load generator in processes of their own; prints a table and writes results/latest.json.
+ * load generator in processes of their own, all built first (bench/build.ts); prints a
+ * table and writes results/latest.json.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseBenchArgs, USAGE } from './args.ts'
+import { buildBench } from './build.ts'
 import { ROOT, stopAll } from './children.ts'
 import { BenchDatabase } from './database.ts'
 import { runScenario } from './measure.ts'
@@ -57,6 +59,7 @@ const started = performance.now()
 let failed = 0
 const done = new Map<string, ScenarioRow>()
 try {
+  await buildBench()
   db = await BenchDatabase.open(process.env.DATABASE_URL, log)
   const postgres = await db.version()
   log(`${scenarios.length} scenarios, ${options.durationS} s each after ${options.warmupS} s of warm-up, PostgreSQL ${postgres}`)

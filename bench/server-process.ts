@@ -5,7 +5,8 @@
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { freePort } from '../server/db/embedded.ts'
-import { Child, ROOT } from './children.ts'
+import { built, SLUICE_MAIN } from './build.ts'
+import { Child } from './children.ts'
 import { readProbe, type ProbeReport } from './probe-report.ts'
 
 export const SERVERS = ['bare-node', 'bare-hono', 'level0', 'sluice-copy', 'sluice-spool', 'sluice-batch', 'sluice-direct'] as const
@@ -28,17 +29,21 @@ const READY_POLL_MS = 50
 const SLUICE_EXIT_TIMEOUT_MS = 30_000
 const EXIT_TIMEOUT_MS = 5_000
 
-export const PROBE = path.join(ROOT, 'bench', 'probe.ts')
+export const PROBE = built('probe')
 
 /**
  * `sluice-spool` is the COPY writer with the write-ahead spool (a 202 once fdatasync'd);
  * every other Sluice runs with durability `memory`, whatever the environment says.
  */
+type Sluice = Extract<ServerName, `sluice-${string}`>
+const isSluice = (name: ServerName): name is Sluice => name.startsWith('sluice-')
+
 function launch(name: ServerName, databaseUrl: string, spoolDir: string): { script: string; env: Record<string, string> } {
-  if (name.startsWith('sluice-')) {
+  if (isSluice(name)) {
     const spool = name === 'sluice-spool'
     return {
-      script: path.join(ROOT, 'server', 'main.ts'),
+      // What `npm start` serves.
+      script: SLUICE_MAIN,
       // Other SLUICE_* tuning passes through from the environment, on purpose; a token
       // would turn every bench request into a 401, so it is cleared ('' reads as unset).
       env: {
@@ -51,7 +56,7 @@ function launch(name: ServerName, databaseUrl: string, spoolDir: string): { scri
       },
     }
   }
-  return { script: path.join(ROOT, 'bench', 'servers', `${name}.ts`), env: name === 'level0' ? { DATABASE_URL: databaseUrl } : {} }
+  return { script: built(`servers/${name}`), env: name === 'level0' ? { DATABASE_URL: databaseUrl } : {} }
 }
 
 export interface Stopped {

@@ -17,8 +17,9 @@ import { readServer, serverFigures, type ServerReading } from './server-metrics.
 import { ServerProcess, type Stopped } from './server-process.ts'
 
 /**
- * The open model never holds more requests in flight than this: the issue's reference
- * run had 1,000 connections. Past it, sends wait for a connection and count as late.
+ * The open model never holds more requests in flight than this: room for 40,000 req/s
+ * answered within 25 ms (Little's law). Past it, sends wait for a connection and count
+ * as late, so a server that holds requests shows as late sends, not as a lower rate.
  */
 const OPEN_MAX_CONNECTIONS = 1_000
 

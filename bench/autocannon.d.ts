@@ -1,5 +1,5 @@
-// autocannon 9 ships no types, and @types/autocannon's listener signatures are wrong
-// (STACK-NOTES): only what bench/load.ts uses, as the library actually behaves.
+// autocannon 9 ships no types, and @types/autocannon's listener signatures do not match
+// what it emits: only what bench/load.ts uses, as the library actually behaves.
 declare module 'autocannon' {
   import type { EventEmitter } from 'node:events'
 
@@ -11,9 +11,6 @@ declare module 'autocannon' {
     connections?: number
     /** Seconds. */
     duration?: number
-    /** Requests per second over all connections, counted per whole second per connection. */
-    overallRate?: number
-    ignoreCoordinatedOmission?: boolean
     /** Seconds before a request counts as timed out. */
     timeout?: number
   }

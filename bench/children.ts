@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
-/** The repository root: children run from it so `--import tsx` resolves wherever the bench was started. */
+/** The repository root: children run from it, so packages resolve wherever the bench was started. */
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
 const running = new Set<Child>()
@@ -13,11 +13,11 @@ const STDERR_TAIL_CHARS = 4_000
 
 export interface SpawnOptions {
   readonly env?: Record<string, string>
-  /** `--import` preloads after tsx (the probe). */
+  /** `--import` preloads (the probe). */
   readonly preload?: readonly string[]
 }
 
-/** A `node --import tsx` child: every bench process runs TypeScript the same way. */
+/** A plain `node` child running built JavaScript (bench/build.ts): every bench process runs the same way. */
 export class Child {
   readonly process: ChildProcess
   readonly exit: Promise<void>
@@ -25,7 +25,7 @@ export class Child {
   #stderr = ''
 
   constructor(script: string, args: readonly string[], { env = {}, preload = [] }: SpawnOptions = {}) {
-    this.process = spawn(process.execPath, ['--import', 'tsx', ...preload.flatMap((file) => ['--import', file]), script, ...args], {
+    this.process = spawn(process.execPath, [...preload.flatMap((file) => ['--import', file]), script, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,14 +1,14 @@
 /**
- * The load generator, run as its own process so its CPU is not the server's event loop:
- * autocannon with one fixed body, printing one JSON LoadResult on stdout.
+ * The closed-loop load generator, run as its own process so its CPU is not the server's
+ * event loop: autocannon with one fixed body, printing one JSON LoadResult on stdout.
+ * Each connection sends as soon as its last answer came, so latency runs from the actual
+ * send. Offered rates (the overload scenarios) are generator-load.ts's: autocannon's rate
+ * limit sends each second's quota in a burst at the second's start.
  *
- * Latencies are taken from autocannon's per-response times, not its histogram: with
- * `overallRate` its coordinated-omission correction assumes a `ceil(1/rate)` ms interval
- * (STACK-NOTES) and would invent samples; and keeping them per status lets the overload
- * scenario say how fast its 429s were answered, apart from its 202s.
+ * Latencies are taken from autocannon's per-response times, kept per status, so 429s and
+ * 202s are told apart.
  */
 import autocannon from 'autocannon'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { body, type Shape } from './bodies.ts'
 import { percentiles, type Percentiles } from './percentiles.ts'
 import { cpuCores } from './probe-report.ts'
@@ -19,8 +19,6 @@ export interface LoadSpec {
   readonly shape: Shape
   readonly connections: number
   readonly durationS: number
-  /** Requests per second over all connections; unset = closed loop, as fast as answered. */
-  readonly overallRate?: number
 }
 
 export interface LoadResult {
@@ -35,96 +33,55 @@ export interface LoadResult {
   readonly latencyMs: Percentiles | null
   readonly latency2xxMs: Percentiles | null
   readonly latency429Ms: Percentiles | null
-  /**
-   * The same, for requests sent STEADY_AFTER_S or later: an overload run starts with an
-   * empty queue that takes full-cost requests until it fills, and that transient would
-   * otherwise be all the p99 says.
-   */
-  readonly steady2xxMs: Percentiles | null
-  readonly steady429Ms: Percentiles | null
   /** Cores the load generator itself kept busy: they were not the server's. */
   readonly cpuCores: number
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
-/**
- * autocannon's rate limit lets each connection send its whole quota at the start of each
- * second, and every connection's second starts together: at 3000 req/s, 3000 requests
- * land at once, then nothing. A rated run is therefore split over this many instances
- * started 1/STAGGER s apart, so the bursts come ten times a second, a tenth the size.
- */
-const STAGGER = 10
-const STEADY_AFTER_S = 2
 
 interface Samples {
-  readonly started: number
   readonly all: number[]
   readonly ok: number[]
   readonly tooMany: number[]
-  readonly steadyOk: number[]
-  readonly steadyTooMany: number[]
 }
 
 function record(samples: Samples, status: number, ms: number): void {
   samples.all.push(ms)
-  const steady = performance.now() - ms - samples.started >= STEADY_AFTER_S * 1000
-  if (status >= 200 && status < 300) {
-    samples.ok.push(ms)
-    if (steady) samples.steadyOk.push(ms)
-  } else if (status === 429) {
-    samples.tooMany.push(ms)
-    if (steady) samples.steadyTooMany.push(ms)
-  }
-}
-
-function run(spec: LoadSpec, connections: number, rate: number | undefined, samples: Samples) {
-  const { contentType, text } = body(spec.shape)
-  const instance = autocannon({
-    url: spec.url,
-    method: 'POST',
-    headers: { 'content-type': contentType },
-    body: text,
-    connections,
-    duration: spec.durationS,
-    timeout: 10,
-    ...(rate ? { overallRate: rate, ignoreCoordinatedOmission: true } : {}),
-  })
-  instance.on('response', (_client, status, _bytes, ms) => record(samples, status, ms))
-  return instance
+  if (status >= 200 && status < 300) samples.ok.push(ms)
+  else if (status === 429) samples.tooMany.push(ms)
 }
 
 async function load(spec: LoadSpec): Promise<LoadResult> {
   const target = new URL(spec.url)
   if (!LOOPBACK.has(target.hostname)) throw new Error(`refusing to load ${target.hostname}: loopback addresses only`)
-  const instances = spec.overallRate ? Math.min(STAGGER, spec.connections) : 1
+  const { contentType, text } = body(spec.shape)
   const cpu = process.cpuUsage()
   const started = performance.now()
-  const samples: Samples = { started, all: [], ok: [], tooMany: [], steadyOk: [], steadyTooMany: [] }
-  const runs = Array.from({ length: instances }, async (_, i) => {
-    await sleep((i * 1000) / instances)
-    // Spread connections and rate evenly; the first instances take the remainders.
-    const share = (total: number) => Math.floor(total / instances) + (i < total % instances ? 1 : 0)
-    return await run(spec, share(spec.connections), spec.overallRate && share(spec.overallRate), samples)
+  const samples: Samples = { all: [], ok: [], tooMany: [] }
+  const instance = autocannon({
+    url: spec.url,
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: text,
+    connections: spec.connections,
+    duration: spec.durationS,
+    timeout: 10,
   })
-  const results = await Promise.all(runs)
+  instance.on('response', (_client, status, _bytes, ms) => record(samples, status, ms))
+  const result = await instance
   const wallS = (performance.now() - started) / 1000
   const status: Record<string, number> = {}
-  for (const result of results) {
-    for (const [code, { count }] of Object.entries(result.statusCodeStats)) status[code] = (status[code] ?? 0) + Number(count)
-  }
+  for (const [code, { count }] of Object.entries(result.statusCodeStats)) status[code] = Number(count)
   return {
     durationS: Math.round(wallS * 100) / 100,
     responses: samples.all.length,
-    // Each instance ran durationS; summing their rates does not count the stagger's ramps as idle time.
-    requestsPerS: results.reduce((sum, r) => sum + Object.values(r.statusCodeStats).reduce((n, s) => n + Number(s.count), 0) / r.duration, 0),
+    requestsPerS: Object.values(result.statusCodeStats).reduce((n, s) => n + Number(s.count), 0) / result.duration,
     status,
-    errors: results.reduce((sum, r) => sum + r.errors, 0),
-    timeouts: results.reduce((sum, r) => sum + r.timeouts, 0),
+    errors: result.errors,
+    timeouts: result.timeouts,
     latencyMs: percentiles(samples.all),
     latency2xxMs: percentiles(samples.ok),
     latency429Ms: percentiles(samples.tooMany),
-    steady2xxMs: percentiles(samples.steadyOk),
-    steady429Ms: percentiles(samples.steadyTooMany),
     cpuCores: cpuCores(process.cpuUsage(cpu), wallS * 1000),
   }
 }

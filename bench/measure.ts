@@ -5,14 +5,17 @@
  */
 import path from 'node:path'
 import { body } from './bodies.ts'
-import { Child, ROOT } from './children.ts'
+import { built } from './build.ts'
+import { Child } from './children.ts'
 import type { CopyLoopResult } from './copy-loop.ts'
 import { cpuDetail, cpuSnapshot, cpuUse, type CpuSnapshot } from './cpu.ts'
 import type { BenchDatabase } from './database.ts'
-import type { LoadResult, LoadSpec } from './load.ts'
+import type { LoadResult } from './load.ts'
+import { runLoad, twoXX } from './load-process.ts'
+import { runOverload } from './overload.ts'
 import { readProbe } from './probe-report.ts'
 import type { ScenarioRow } from './result.ts'
-import { CONNECTIONS, type Scenario } from './scenarios.ts'
+import type { Scenario } from './scenarios.ts'
 import { openSseClients, type SseClients } from './sse-clients.ts'
 import { readSpool, spoolFigures, type SpoolReading } from './spool-figures.ts'
 import { PROBE, ServerProcess, WRITES, type Stopped } from './server-process.ts'
@@ -27,43 +30,15 @@ export interface RunContext {
   readonly done: ReadonlyMap<string, ScenarioRow>
 }
 
-// A load process that outlives its duration by this much is stuck: kill it.
-const LOAD_GRACE_MS = 30_000
-// Each overload connection is asked for at most this many requests a second, so the
-// offered rate still holds while answers take up to 1/RATE s (closed-loop connections;
-// at 10 a second, 2xx answers of 160 ms p50 held the offered rate 16% under target).
-const OVERLOAD_RATE_PER_CONNECTION = 4
-const OVERLOAD_MAX_CONNECTIONS = 1_000
+// The copy loop runs this much past its duration at most before it counts as stuck.
+const COPY_LOOP_GRACE_MS = 30_000
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits
 
-async function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  const child = new Child(path.join(ROOT, 'bench', 'load.ts'), [JSON.stringify(spec)])
-  return JSON.parse(await child.output(spec.durationS * 1000 + LOAD_GRACE_MS)) as LoadResult
-}
-
-function twoXX(load: LoadResult): number {
-  let n = 0
-  for (const [code, count] of Object.entries(load.status)) if (code.startsWith('2')) n += count
-  return n
-}
-
-/** The offered request rate and connections of an overload run: `factor` times the peak's committed events. */
-function overloadLoad(scenario: Extract<Scenario, { kind: 'overload' }>, context: RunContext) {
-  const peak = context.done.get(scenario.peakFrom)?.events_per_s
-  if (!peak) throw new Error(`${scenario.name} needs ${scenario.peakFrom} measured first in the same run`)
-  const rate = Math.ceil((scenario.factor * peak) / body(scenario.shape).events)
-  const connections = Math.min(OVERLOAD_MAX_CONNECTIONS, Math.max(50, Math.ceil(rate / OVERLOAD_RATE_PER_CONNECTION)))
-  return { peak, rate, connections }
-}
-
-async function runServerScenario(scenario: Exclude<Scenario, { kind: 'copy-loop' }>, context: RunContext): Promise<ScenarioRow> {
+async function runServerScenario(scenario: Extract<Scenario, { kind: 'closed' }>, context: RunContext): Promise<ScenarioRow> {
   const { db, durationS, warmupS } = context
   const writes = WRITES[scenario.server]
   const perRequest = body(scenario.shape).events
-  const overload = scenario.kind === 'overload' ? overloadLoad(scenario, context) : undefined
-  // Warm-up is always the closed loop: overload starts from a server in its normal stride.
-  const closedConnections = scenario.kind === 'closed' ? scenario.connections : CONNECTIONS[scenario.shape]
 
   await db.reset()
   const server = await ServerProcess.start(scenario.server, db.url, context.scratchDir)
@@ -77,19 +52,14 @@ async function runServerScenario(scenario: Exclude<Scenario, { kind: 'copy-loop'
   let spoolFrom: SpoolReading | null = null
   let spoolTo: SpoolReading | null = null
   try {
-    if (scenario.kind === 'closed' && scenario.sseClients) streams = await openSseClients(server.url, scenario.sseClients)
+    if (scenario.sseClients) streams = await openSseClients(server.url, scenario.sseClients)
     const spec = { url: `${server.url}/v1/events`, shape: scenario.shape }
-    warm = await runLoad({ ...spec, connections: closedConnections, durationS: warmupS })
+    warm = await runLoad({ ...spec, connections: scenario.connections, durationS: warmupS })
     if (writes) baseline = await db.settledRows()
     server.markMeasureStart()
     spoolFrom = await readSpool(server.url)
     cpuFrom = cpuSnapshot(db.embedded?.pid)
-    load = await runLoad({
-      ...spec,
-      durationS,
-      connections: overload?.connections ?? closedConnections,
-      ...(overload ? { overallRate: overload.rate } : {}),
-    })
+    load = await runLoad({ ...spec, durationS, connections: scenario.connections })
     if (spoolFrom) spoolTo = await readSpool(server.url)
   } finally {
     streamed = streams?.close()
@@ -115,8 +85,8 @@ async function runServerScenario(scenario: Exclude<Scenario, { kind: 'copy-loop'
     // rows may exceed acknowledgements; only the other way round is a loss.
     lost: rows === null ? null : Math.max(0, acked - rows),
     detail: {
-      connections: overload?.connections ?? closedConnections,
-      ...(streams && { sse_clients: scenario.kind === 'closed' ? scenario.sseClients : 0, sse_metrics_events_received: streamed }),
+      connections: scenario.connections,
+      ...(streams && { sse_clients: scenario.sseClients, sse_metrics_events_received: streamed }),
       events_per_request: perRequest,
       load_s: load.durationS,
       drain_s: round(stopped.drainS, 2),
@@ -129,15 +99,8 @@ async function runServerScenario(scenario: Exclude<Scenario, { kind: 'copy-loop'
       rows_incl_warmup: rows,
       latency_2xx_ms: load.latency2xxMs,
       latency_429_ms: load.latency429Ms,
-      ...(overload && { steady_2xx_ms: load.steady2xxMs, steady_429_ms: load.steady429Ms }),
       cpu: cpuDetail({ server_cores: stopped.probe?.cpuCores ?? null, load_generator_cores: load.cpuCores }, cpu),
       ...(spoolFrom && { spool: spoolFigures(spoolFrom, spoolTo, load.durationS) }),
-      ...(overload && {
-        peak_events_per_s: overload.peak,
-        offered_requests_per_s: overload.rate,
-        offered_events_per_s: overload.rate * perRequest,
-        committed_vs_peak: committed === null ? null : round(committed / windowS / overload.peak, 3),
-      }),
     },
   }
 }
@@ -146,12 +109,12 @@ async function runCopyLoop(scenario: Extract<Scenario, { kind: 'copy-loop' }>, c
   const { db, durationS } = context
   await db.reset()
   const probeFile = path.join(context.scratchDir, 'copy-loop.json')
-  const child = new Child(path.join(ROOT, 'bench', 'copy-loop.ts'), [String(durationS)], {
+  const child = new Child(built('copy-loop'), [String(durationS)], {
     preload: [PROBE],
     env: { DATABASE_URL: db.url, BENCH_PROBE_FILE: probeFile },
   })
   const cpuFrom = cpuSnapshot(db.embedded?.pid)
-  const result = JSON.parse(await child.output(durationS * 1000 + LOAD_GRACE_MS)) as CopyLoopResult
+  const result = JSON.parse(await child.output(durationS * 1000 + COPY_LOOP_GRACE_MS)) as CopyLoopResult
   const cpu = cpuUse(cpuFrom, cpuSnapshot(db.embedded?.pid))
   const rows = await db.settledRows()
   const probe = readProbe(probeFile)
@@ -177,5 +140,12 @@ async function runCopyLoop(scenario: Extract<Scenario, { kind: 'copy-loop' }>, c
 }
 
 export function runScenario(scenario: Scenario, context: RunContext): Promise<ScenarioRow> {
-  return scenario.kind === 'copy-loop' ? runCopyLoop(scenario, context) : runServerScenario(scenario, context)
+  switch (scenario.kind) {
+    case 'copy-loop':
+      return runCopyLoop(scenario, context)
+    case 'overload':
+      return runOverload(scenario, context)
+    case 'closed':
+      return runServerScenario(scenario, context)
+  }
 }

@@ -51,9 +51,28 @@ const RATIOS: Record<string, RatioSpec> = {
     denominator: ['ndjson/sluice-copy', 'events_per_s'],
     target: 0.8,
   },
-  overload_vs_peak: {
-    what: 'sluice copy at 3x its peak: committed events/s ÷ peak committed events/s',
-    numerator: ['overload/sluice-copy', 'events_per_s'],
+  // Overload with admission on; the same with it off is in the overload section beside them.
+  single_2x_committed_vs_peak: {
+    what: 'single events offered at 2x the peak, admission adaptive: committed events/s ÷ peak committed events/s',
+    numerator: ['overload/single-2x-adaptive', 'events_per_s'],
+    denominator: ['single/sluice-copy', 'events_per_s'],
+    target: 0.9,
+  },
+  single_4x_committed_vs_peak: {
+    what: 'single events offered at 4x the peak, admission adaptive: committed events/s ÷ peak committed events/s',
+    numerator: ['overload/single-4x-adaptive', 'events_per_s'],
+    denominator: ['single/sluice-copy', 'events_per_s'],
+    target: 0.9,
+  },
+  ndjson_3x_committed_vs_peak: {
+    what: 'NDJSON offered at 3x the peak, admission adaptive: committed events/s ÷ peak committed events/s',
+    numerator: ['overload/ndjson-3x-adaptive', 'events_per_s'],
+    denominator: ['ndjson/sluice-copy', 'events_per_s'],
+    target: 0.9,
+  },
+  ndjson_256c_committed_vs_peak: {
+    what: 'NDJSON from 256 greedy connections, admission adaptive: committed events/s ÷ peak committed events/s',
+    numerator: ['overload/ndjson-256c-adaptive', 'events_per_s'],
     denominator: ['ndjson/sluice-copy', 'events_per_s'],
     target: 0.9,
   },

@@ -1,7 +1,44 @@
-/** The shape of `bench/results/latest.json` (DESIGN.md, "Benchmark output"). */
+/** The shape of `bench/results/latest.json`. */
+import type { LatencyStats } from '../shared/bursts.ts'
 import type { CpuDetail } from './cpu.ts'
 import type { Percentiles } from './percentiles.ts'
+import type { Admission } from './scenarios.ts'
+import type { ServerLatency } from './server-metrics.ts'
 import type { SpoolFigures } from './spool-figures.ts'
+
+/** An overload scenario's own figures (detail.overload). Client latencies run from the intended send time. */
+export interface OverloadFigures {
+  readonly admission: Admission
+  /** open: a fixed arrival rate; closed: greedy connections, each sending when answered. */
+  readonly model: 'open' | 'closed'
+  readonly peak_from: string
+  /** The peak scenario's committed events/s in this run. */
+  readonly peak_events_per_s: number
+  /** The arrival rate asked of the generator (open only). */
+  readonly asked_requests_per_s: number | null
+  /** What the generator scheduled and what it managed to send, per second. */
+  readonly offered_requests_per_s: number
+  readonly sent_requests_per_s: number
+  readonly intended: number
+  readonly sent: number
+  /** Sent over 10 ms after the intended time; skipped: over 1 s behind, never sent. */
+  readonly late: number
+  readonly skipped: number
+  /** Over 1% late or skipped: the generator did not offer the rate asked. */
+  readonly generator_saturated: boolean
+  readonly generator_cores_max_second: number
+  readonly committed_vs_peak: number | null
+  readonly client_accepted_ms: LatencyStats
+  readonly client_refused_ms: LatencyStats
+  /** From the server's request histogram, bucket-interpolated (0.5 ms to 10 s in 1-2-5 steps). */
+  readonly server_accepted_ms: ServerLatency
+  readonly server_refused_ms: ServerLatency
+  /** The server's event-loop delay from the window's start to the load's end (beyond the probe's 10 ms interval). */
+  readonly loop_delay_p99_ms: number | null
+  readonly loop_delay_max_ms: number | null
+  /** The server's refusals over the window by reason (cpu, queue_full, overloaded...). */
+  readonly rejected_by_reason: Readonly<Record<string, number>>
+}
 
 /** How a row's figures were obtained, and what is behind them. */
 export interface ScenarioDetail {
@@ -21,13 +58,7 @@ export interface ScenarioDetail {
   readonly rows_incl_warmup?: number | null
   readonly latency_2xx_ms?: Percentiles | null
   readonly latency_429_ms?: Percentiles | null
-  // overload; steady = requests sent 2 s or more into the load, once the queue is full
-  readonly steady_2xx_ms?: Percentiles | null
-  readonly steady_429_ms?: Percentiles | null
-  readonly peak_events_per_s?: number
-  readonly offered_requests_per_s?: number
-  readonly offered_events_per_s?: number
-  readonly committed_vs_peak?: number | null
+  readonly overload?: OverloadFigures
   /** sluice-spool: fdatasyncs over the measured window. */
   readonly spool?: SpoolFigures
   // copy loop
@@ -50,7 +81,7 @@ export interface ScenarioRow {
   readonly rejected: number
   /** Events acknowledged with a 2xx (warm-up included) that are not in the database; null when it stores nothing. */
   readonly lost: number | null
-  /** Beyond DESIGN.md's fields: status codes, drain time, offered rate, CPU... */
+  /** Beyond the table's columns: status codes, drain time, CPU, overload figures... */
   readonly detail: ScenarioDetail
 }
 

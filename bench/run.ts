@@ -1,18 +1,21 @@
 /**
  * `npm run bench`: every scenario in one run against one PostgreSQL, each server and the
- * load generator in processes of their own; prints a table and writes results/latest.json.
+ * load generator in processes of their own, all built first (bench/build.ts); prints a
+ * table and writes results/latest.json.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseBenchArgs, USAGE } from './args.ts'
+import { buildBench } from './build.ts'
 import { ROOT, stopAll } from './children.ts'
 import { BenchDatabase } from './database.ts'
 import { runScenario } from './measure.ts'
 import { ratios } from './ratios.ts'
 import type { BenchResult, ScenarioRow } from './result.ts'
 import { selectScenarios } from './scenarios.ts'
-import { formatNoise, formatOverload, formatRatios, formatSpool, formatTable } from './table.ts'
+import { formatOverloadSection } from './overload-table.ts'
+import { formatNoise, formatRatios, formatSpool, formatTable } from './table.ts'
 
 const RESULTS = path.join(ROOT, 'bench', 'results', 'latest.json')
 // Progress goes to stderr, so stdout carries only the table and the ratios.
@@ -56,6 +59,7 @@ const started = performance.now()
 let failed = 0
 const done = new Map<string, ScenarioRow>()
 try {
+  await buildBench()
   db = await BenchDatabase.open(process.env.DATABASE_URL, log)
   const postgres = await db.version()
   log(`${scenarios.length} scenarios, ${options.durationS} s each after ${options.warmupS} s of warm-up, PostgreSQL ${postgres}`)
@@ -95,8 +99,8 @@ try {
   mkdirSync(path.dirname(RESULTS), { recursive: true })
   writeFileSync(RESULTS, `${JSON.stringify(result, null, 2)}\n`)
   console.log(formatTable(rows))
-  const overload = rows.find((row) => row.name.startsWith('overload/'))
-  if (overload) console.log(`\n${formatOverload(overload)}`)
+  const overload = formatOverloadSection(rows)
+  if (overload) console.log(`\n${overload}`)
   const spool = formatSpool(rows)
   if (spool) console.log(`\n${spool}`)
   if (Object.keys(result.ratios).length > 0) console.log(`\n${formatRatios(result.ratios)}`)

@@ -5,7 +5,27 @@ import { SERVERS, type ServerName } from './server-process.ts'
 export type Scenario =
   | { readonly kind: 'closed'; readonly name: string; readonly server: ServerName; readonly shape: Shape; readonly connections: number; readonly sseClients?: number }
   | { readonly kind: 'copy-loop'; readonly name: string; readonly server: 'copy-loop'; readonly shape: 'ndjson' }
-  | { readonly kind: 'overload'; readonly name: string; readonly server: 'sluice-copy'; readonly shape: 'ndjson'; readonly peakFrom: string; readonly factor: number }
+  | {
+      readonly kind: 'overload'
+      readonly name: string
+      readonly server: 'sluice-copy'
+      readonly shape: Shape
+      /** The closed-loop scenario whose committed events/s is the peak, measured earlier in the same run. */
+      readonly peakFrom: string
+      readonly admission: Admission
+      readonly load: OverloadLoad
+    }
+
+/** SLUICE_ADMISSION of an overload scenario: the controller, and the same without it. */
+export const ADMISSIONS = ['adaptive', 'off'] as const
+export type Admission = (typeof ADMISSIONS)[number]
+
+/**
+ * An open load offers `factor` times the peak's events/s at a fixed arrival rate; a
+ * closed one keeps `connections` requests in flight, each sent the moment the last is
+ * answered (a greedy client that no refusal slows down).
+ */
+export type OverloadLoad = { readonly factor: number } | { readonly connections: number }
 
 /**
  * Closed-loop connections per shape. 50 small requests in flight keep a server busy
@@ -14,8 +34,19 @@ export type Scenario =
  */
 export const CONNECTIONS: Record<Shape, number> = { single: 50, ndjson: 16 }
 
-export const PEAK_SCENARIO = 'ndjson/sluice-copy'
-export const OVERLOAD_FACTOR = 3
+/** The peaks the overload scenarios are multiples of: Sluice with COPY in its closed loop. */
+export const PEAK_SCENARIO: Record<Shape, string> = { single: 'single/sluice-copy', ndjson: 'ndjson/sluice-copy' }
+/**
+ * Overload, each with admission on and off: single events at 2x and 4x the single peak
+ * (past the CPU's knee: Sluice's own CPU is the limit), NDJSON at 3x its peak (the
+ * database is the limit, the queue fills), NDJSON from 256 greedy connections.
+ */
+const OVERLOADS: ReadonlyArray<readonly [label: string, shape: Shape, load: OverloadLoad]> = [
+  ['single-2x', 'single', { factor: 2 }],
+  ['single-4x', 'single', { factor: 4 }],
+  ['ndjson-3x', 'ndjson', { factor: 3 }],
+  ['ndjson-256c', 'ndjson', { connections: 256 }],
+]
 /** Dashboards watching: stream clients at the default 4 ticks a second. */
 export const SSE_CLIENTS = 10
 
@@ -29,7 +60,11 @@ export function allScenarios(): Scenario[] {
       kind: 'closed', name: `${shape}/sluice-copy+${SSE_CLIENTS}sse`, server: 'sluice-copy', shape, connections: CONNECTIONS[shape], sseClients: SSE_CLIENTS,
     })),
     { kind: 'copy-loop', name: 'ndjson/copy-loop', server: 'copy-loop', shape: 'ndjson' },
-    { kind: 'overload', name: 'overload/sluice-copy', server: 'sluice-copy', shape: 'ndjson', peakFrom: PEAK_SCENARIO, factor: OVERLOAD_FACTOR },
+    ...OVERLOADS.flatMap(([label, shape, load]) =>
+      ADMISSIONS.map((admission): Scenario => ({
+        kind: 'overload', name: `overload/${label}-${admission}`, server: 'sluice-copy', shape, peakFrom: PEAK_SCENARIO[shape], admission, load,
+      })),
+    ),
   ]
 }
 

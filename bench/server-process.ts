@@ -5,7 +5,8 @@
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { freePort } from '../server/db/embedded.ts'
-import { Child, ROOT } from './children.ts'
+import { built, SLUICE_MAIN } from './build.ts'
+import { Child } from './children.ts'
 import { readProbe, type ProbeReport } from './probe-report.ts'
 
 export const SERVERS = ['bare-node', 'bare-hono', 'level0', 'sluice-copy', 'sluice-spool', 'sluice-batch', 'sluice-direct'] as const
@@ -28,17 +29,21 @@ const READY_POLL_MS = 50
 const SLUICE_EXIT_TIMEOUT_MS = 30_000
 const EXIT_TIMEOUT_MS = 5_000
 
-export const PROBE = path.join(ROOT, 'bench', 'probe.ts')
+export const PROBE = built('probe')
 
 /**
  * `sluice-spool` is the COPY writer with the write-ahead spool (a 202 once fdatasync'd);
  * every other Sluice runs with durability `memory`, whatever the environment says.
  */
+type Sluice = Extract<ServerName, `sluice-${string}`>
+const isSluice = (name: ServerName): name is Sluice => name.startsWith('sluice-')
+
 function launch(name: ServerName, databaseUrl: string, spoolDir: string): { script: string; env: Record<string, string> } {
-  if (name.startsWith('sluice-')) {
+  if (isSluice(name)) {
     const spool = name === 'sluice-spool'
     return {
-      script: path.join(ROOT, 'server', 'main.ts'),
+      // What `npm start` serves.
+      script: SLUICE_MAIN,
       // Other SLUICE_* tuning passes through from the environment, on purpose; a token
       // would turn every bench request into a 401, so it is cleared ('' reads as unset).
       env: {
@@ -51,7 +56,7 @@ function launch(name: ServerName, databaseUrl: string, spoolDir: string): { scri
       },
     }
   }
-  return { script: path.join(ROOT, 'bench', 'servers', `${name}.ts`), env: name === 'level0' ? { DATABASE_URL: databaseUrl } : {} }
+  return { script: built(`servers/${name}`), env: name === 'level0' ? { DATABASE_URL: databaseUrl } : {} }
 }
 
 export interface Stopped {
@@ -64,13 +69,14 @@ export interface Stopped {
 export class ServerProcess {
   private constructor(readonly name: ServerName, readonly url: string, readonly child: Child, readonly probeFile: string) {}
 
-  static async start(name: ServerName, databaseUrl: string, scratchDir: string): Promise<ServerProcess> {
+  /** `env` is laid over the server's own (e.g. SLUICE_ADMISSION for one scenario). */
+  static async start(name: ServerName, databaseUrl: string, scratchDir: string, extraEnv: Record<string, string> = {}): Promise<ServerProcess> {
     const host = '127.0.0.1'
     const port = await freePort(host)
     const probeFile = path.join(scratchDir, `${name}-${port}.json`)
     // A spool of its own per run: the table is emptied between scenarios, the spool must be too.
     const { script, env } = launch(name, databaseUrl, path.join(scratchDir, `spool-${port}`))
-    const child = new Child(script, [], { preload: [PROBE], env: { ...env, HOST: host, PORT: String(port), BENCH_PROBE_FILE: probeFile } })
+    const child = new Child(script, [], { preload: [PROBE], env: { ...env, ...extraEnv, HOST: host, PORT: String(port), BENCH_PROBE_FILE: probeFile } })
     const server = new ServerProcess(name, `http://${host}:${port}`, child, probeFile)
     await server.#ready()
     return server
@@ -97,6 +103,11 @@ export class ServerProcess {
 
   /** The measured window starts now: the probe forgets the warm-up's loop delays. */
   markMeasureStart(): void {
+    this.child.process.kill('SIGUSR2')
+  }
+
+  /** The load has stopped: the probe's loop-delay window ends here, before the drain. */
+  markMeasureEnd(): void {
     this.child.process.kill('SIGUSR2')
   }
 

@@ -1,8 +1,9 @@
 /** The run as a fixed-width table for the terminal. */
-import type { Percentiles } from './percentiles.ts'
 import type { Ratio, ScenarioRow } from './result.ts'
 
-const COLUMNS: ReadonlyArray<readonly [title: string, cell: (row: ScenarioRow) => string]> = [
+export type Columns<T> = ReadonlyArray<readonly [title: string, cell: (row: T) => string]>
+
+const COLUMNS: Columns<ScenarioRow> = [
   ['scenario', (row) => row.name],
   ['events/s', (row) => num(row.events_per_s)],
   ['req/s', (row) => num(row.requests_per_s)],
@@ -24,14 +25,19 @@ function cores({ detail: { cpu } }: ScenarioRow): string {
     .join('/')
 }
 
-function num(value: number | null, digits = 0): string {
+export function num(value: number | null, digits = 0): string {
   if (value === null) return '-'
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
 }
 
 export function formatTable(rows: readonly ScenarioRow[]): string {
-  const cells = [COLUMNS.map(([title]) => title), ...rows.map((row) => COLUMNS.map(([, cell]) => cell(row)))]
-  const widths = COLUMNS.map((_, i) => Math.max(...cells.map((line) => line[i]!.length)))
+  return grid(COLUMNS, rows)
+}
+
+/** Rows under titled columns, each as wide as its widest cell. */
+export function grid<T>(columns: Columns<T>, rows: readonly T[]): string {
+  const cells = [columns.map(([title]) => title), ...rows.map((row) => columns.map(([, cell]) => cell(row)))]
+  const widths = columns.map((_, i) => Math.max(...cells.map((line) => line[i]!.length)))
   // The name column reads left to right; the figures line up on their last digit.
   const line = (values: string[]) => values.map((value, i) => (i === 0 ? value.padEnd(widths[i]!) : value.padStart(widths[i]!))).join('  ')
   return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n')
@@ -41,19 +47,6 @@ export function formatRatios(ratios: Record<string, Ratio>): string {
   return Object.values(ratios)
     .map((r) => `${r.met ? 'ok  ' : 'MISS'} ${r.value === null ? '-' : r.value.toFixed(3)} (target >= ${r.target})  ${r.what}`)
     .join('\n')
-}
-
-/** The overload scenario in a few lines: what was offered, what got committed, how fast refusals came. */
-export function formatOverload(row: ScenarioRow): string {
-  const d = row.detail
-  const ms = (p: Percentiles | null | undefined) => (p ? `p50 ${p.p50.toFixed(1)} ms / p99 ${p.p99.toFixed(1)} ms (${p.count})` : 'none')
-  return [
-    `${row.name}: offered ${num(d.offered_requests_per_s ?? null)} req/s (${num(d.offered_events_per_s ?? null)} events/s) against a peak of ${num(d.peak_events_per_s ?? null)} events/s;`,
-    `  achieved ${num(row.requests_per_s)} req/s, committed ${num(row.events_per_s)} events/s = ${d.committed_vs_peak ?? '-'} of peak; statuses ${JSON.stringify(d.status ?? {})}`,
-    `  429 answered in ${ms(d.latency_429_ms)}; 2xx in ${ms(d.latency_2xx_ms)}`,
-    `  from 2 s in (queue full): 429 in ${ms(d.steady_429_ms)}; 2xx in ${ms(d.steady_2xx_ms)}`,
-    `  peak RSS ${num(row.peak_rss_mb)} MB, max loop delay ${num(row.max_loop_delay_ms, 1)} ms`,
-  ].join('\n')
 }
 
 // Above this many cores of someone else's work during a scenario, its figures are suspect.

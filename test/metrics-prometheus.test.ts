@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseServerReading, serverFigures } from '../bench/server-metrics.ts'
 import { REJECT_REASONS, FLUSH_TRIGGERS } from '../shared/ingest.ts'
 import { parseExposition, valueOf, type Family } from './support/exposition.ts'
 import { NDJSON, ndjson, postEvents } from './support/post.ts'
@@ -38,6 +39,7 @@ describe('GET /metrics', () => {
       sluice_db_errors_total: 'counter',
       sluice_event_loop_delay_seconds: 'summary',
       sluice_request_duration_seconds: 'summary',
+      sluice_request_duration_seconds_histogram: 'histogram',
       sluice_sse_clients: 'gauge',
       process_cpu_user_seconds_total: 'counter',
       process_resident_memory_bytes: 'gauge',
@@ -105,6 +107,25 @@ describe('GET /metrics', () => {
     const { families } = await scrape(sluice.url)
     expect(valueOf(families, 'sluice_request_duration_seconds', { quantile: '0.5' })).toBeNaN()
     expect(valueOf(families, 'sluice_request_duration_seconds_count')).toBe(before + 1)
+  })
+
+  it('keeps request time by outcome in buckets since start, which the bench reads as a window', async () => {
+    const text = async () => (await fetch(`${sluice.url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text()
+    const before = parseServerReading(await text())
+    expect((await postEvents(sluice.url, '{"one":1}')).status).toBe(202)
+    expect((await postEvents(sluice.url, '{"a":', { 'content-type': 'application/json' })).status).toBe(400)
+    expect((await postEvents(sluice.url, 'x', { 'content-type': 'text/plain' })).status).toBe(415)
+    const after = await text()
+    const families = parseExposition(after)
+    const count = (outcome: string) => valueOf(families, 'sluice_request_duration_seconds_histogram_count', { outcome })
+    expect(count('accepted') + count('refused')).toBe(valueOf(families, 'sluice_request_duration_seconds_count'))
+    const window = serverFigures(before, parseServerReading(after))
+    expect(window.accepted.count).toBe(1)
+    expect(window.refused.count).toBe(2)
+    expect(window.rejectedByReason).toEqual({ invalid: 1, unsupported: 1 })
+    // A request on loopback takes well under the 10 s top bucket.
+    expect(window.accepted.p99_beyond_last_bucket).toBe(false)
+    expect(window.accepted.p99).toBeGreaterThan(0)
   })
 })
 

@@ -2,7 +2,7 @@ import type { HttpBindings } from '@hono/node-server'
 import type { Context } from 'hono'
 import type { Config } from '../config.ts'
 import { ClientAbortedError, SluiceError } from '../errors.ts'
-import type { MetricsCore } from '../metrics/core.ts'
+import type { MetricsCore, RequestOutcome } from '../metrics/core.ts'
 import { isSmallBody, readBody, readSmallBody } from '../pipeline/body.ts'
 import { bodyFormat, parseBody, parseJson, parseNdjson } from '../pipeline/parse.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
@@ -16,6 +16,7 @@ export function ingestHandler(config: Config, pipeline: Pipeline, metrics: Pick<
     const started = performance.now()
     const incoming = c.env.incoming
     let admission: { release(): void } | undefined
+    let outcome: RequestOutcome = 'refused'
     try {
       const format = bodyFormat(c.req.header('content-type'))
       const maxBody = pipeline.knobs.maxBodyBytes
@@ -38,6 +39,7 @@ export function ingestHandler(config: Config, pipeline: Pipeline, metrics: Pick<
       admission.release()
       const status = committed ? 200 : 202
       pipeline.answered(status)
+      outcome = 'accepted'
       return c.json(committed ? { accepted: events.length, committed: events.length } : { accepted: events.length }, status)
     } catch (error) {
       admission?.release()
@@ -54,7 +56,7 @@ export function ingestHandler(config: Config, pipeline: Pipeline, metrics: Pick<
       }
       throw error
     } finally {
-      metrics.observeRequest(performance.now() - started)
+      metrics.observeRequest(performance.now() - started, outcome)
     }
   }
 }

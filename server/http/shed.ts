@@ -32,7 +32,7 @@ export function shedFirst(pipeline: Pipeline, metrics: Pick<MetricsCore, 'observ
       if (pipeline.shedsConnections) headers.connection = 'close'
       res.writeHead(error.status, headers)
       res.end(last.body)
-      metrics.observeRequest(performance.now() - started)
+      metrics.observeRequest(performance.now() - started, 'refused')
     }
 }
 

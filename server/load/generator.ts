@@ -1,11 +1,11 @@
 import { Agent } from 'node:http'
 import { LATE_SEND_MS, SKIP_SEND_MS, warmupMsFor, type RequestKind } from '../../shared/bursts.ts'
-import { bodyFactory } from './bodies.ts'
+import { bodyFactory, type RequestBody } from './bodies.ts'
 import { Cutter, send, type Outcome } from './client.ts'
 import { requestMix } from './mix.ts'
 import type { GeneratorInput, GeneratorMessage, GeneratorResult } from './protocol.ts'
 import { arrivals, levelAt, peakLevel } from './shape.ts'
-import { Tally } from './tally.ts'
+import { Tally, type LatencyByClass } from './tally.ts'
 import { openConnections, warmConnections } from './warm-up.ts'
 
 // A request with no answer after this long (plus its drip time) counts as a timeout.
@@ -24,6 +24,16 @@ export interface RunningGenerator {
   readonly done: Promise<GeneratorResult>
   /** Cuts every request in flight and ends the run; `done` resolves right after. */
   stop(): void
+  /** Latency of answered `normal` requests past the warm-up, accepted (2xx) apart from refused (429/503). */
+  latencyByClass(): LatencyByClass
+}
+
+/** For callers other than the burst runner (the benchmark). */
+export interface GeneratorOptions {
+  /** Sent as every `normal` request instead of a body built from `spec.body`. */
+  readonly normalBody?: RequestBody
+  /** Instead of `warmupMsFor(spec)`: 0 when the caller has warmed the server up itself. */
+  readonly warmupMs?: number
 }
 
 /** Resolves on the next `wake()`, or after `ms` when given. */
@@ -58,13 +68,15 @@ class Waker {
  * Each request counts in the second it happened in, so a second where the generator
  * itself was late is still its own row, and no second is skipped.
  */
-export function startGenerator(input: GeneratorInput, report: (message: GeneratorMessage) => void): RunningGenerator {
+export function startGenerator(input: GeneratorInput, report: (message: GeneratorMessage) => void, options: GeneratorOptions = {}): RunningGenerator {
   const { spec, maxConnections, tickMs } = input
   const open = spec.model === 'open'
-  const warmupMs = warmupMsFor(spec)
+  const warmupMs = options.warmupMs ?? warmupMsFor(spec)
   const target = { host: input.host, port: input.port, token: input.token, path: spec.ack === 'commit' ? '/v1/events?wait=commit' : '/v1/events' }
   const dripMs = spec.dripMs ?? 1_000
-  const bodyFor = bodyFactory(spec.body)
+  const built = bodyFactory(spec.body)
+  const { normalBody } = options
+  const bodyFor = normalBody ? (kind: RequestKind) => (kind === 'normal' ? normalBody : built(kind)) : built
   const nextKind = requestMix(spec)
   // Enough idle sockets kept that the warm-up's connections all stay in the pool.
   const agent = new Agent({ keepAlive: true, scheduling: 'lifo', maxFreeSockets: Math.max(256, maxConnections) })
@@ -75,7 +87,7 @@ export function startGenerator(input: GeneratorInput, report: (message: Generato
   const levelMoved = new Waker()
   const tick = new Tally()
   const second = new Tally()
-  const total = new Tally()
+  const total = new Tally({ byClass: true })
   // Time 0 of the run: set once the warm-up connections are open.
   let t0 = performance.now()
   const elapsed = () => performance.now() - t0
@@ -288,5 +300,6 @@ export function startGenerator(input: GeneratorInput, report: (message: Generato
       levelMoved.wake()
       slotFreed.wake()
     },
+    latencyByClass: () => total.latencyByClass()!,
   }
 }

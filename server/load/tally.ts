@@ -21,10 +21,19 @@ function latencyOf(histogram: Histogram): LatencyStats {
 
 export const perSecond = (count: number, durationMs: number) => (durationMs > 0 ? Math.round((count * 1_000_000) / durationMs) / 1_000 : 0)
 
+/** Answers split by what the server made of them: 2xx, or refused with 429/503. */
+export interface LatencyByClass {
+  readonly accepted: LatencyStats
+  readonly refused: LatencyStats
+}
+
 /**
  * What the generator counted over some span (a tick, a second, the whole run). Latency
  * is recorded for answered `normal` requests only: bad traffic is slow or refused on
  * purpose and would only blur the figure people read.
+ *
+ * With `byClass`, latency is also kept apart for accepted and refused answers: under
+ * overload a fast refusal and a slow acceptance average into a figure nobody had.
  */
 export class Tally {
   intended = 0
@@ -37,6 +46,11 @@ export class Tally {
   errors: Partial<Record<BurstErrorKind, number>> = {}
   byKind: Partial<Record<RequestKind, { sent: number; statuses: Record<string, number> }>> = {}
   readonly histogram = newHistogram()
+  readonly #byClass: { accepted: Histogram; refused: Histogram } | undefined
+
+  constructor({ byClass = false }: { byClass?: boolean } = {}) {
+    if (byClass) this.#byClass = { accepted: newHistogram(), refused: newHistogram() }
+  }
 
   countSent(kind: RequestKind, late: boolean): void {
     this.sent++
@@ -50,7 +64,12 @@ export class Tally {
     this.statuses[status] = (this.statuses[status] ?? 0) + 1
     const byKind = (this.byKind[kind] ??= { sent: 0, statuses: {} }).statuses
     byKind[status] = (byKind[status] ?? 0) + 1
-    if (latencyUs !== undefined) this.histogram.recordValue(Math.max(1, Math.round(latencyUs)))
+    if (latencyUs === undefined) return
+    const us = Math.max(1, Math.round(latencyUs))
+    this.histogram.recordValue(us)
+    if (!this.#byClass) return
+    if (status >= 200 && status < 300) this.#byClass.accepted.recordValue(us)
+    else if (status === 429 || status === 503) this.#byClass.refused.recordValue(us)
   }
 
   countError(kind: BurstErrorKind): void {
@@ -59,6 +78,11 @@ export class Tally {
 
   latency(): LatencyStats {
     return latencyOf(this.histogram)
+  }
+
+  /** Null unless built with `byClass`. */
+  latencyByClass(): LatencyByClass | null {
+    return this.#byClass ? { accepted: latencyOf(this.#byClass.accepted), refused: latencyOf(this.#byClass.refused) } : null
   }
 
   /** The window's figures; `offered` is `intended` for open bursts, `sent` for closed ones. */
@@ -86,5 +110,7 @@ export class Tally {
     this.errors = {}
     this.byKind = {}
     this.histogram.reset()
+    this.#byClass?.accepted.reset()
+    this.#byClass?.refused.reset()
   }
 }

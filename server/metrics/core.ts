@@ -10,8 +10,18 @@ import { BucketHistogram } from './histogram.ts'
 
 const FLUSH_EVENT_BOUNDS = [1, 10, 50, 100, 500, 1_000, 2_500, 5_000, 10_000, 50_000, 100_000]
 const FLUSH_SECONDS_BOUNDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+/**
+ * Request seconds, 0.5 ms to 10 s in 1-2-5 steps. 5 ms and 50 ms are bounds on purpose:
+ * they are the overload targets for refusals and accepted requests, so "p99 within the
+ * target" reads straight off one bucket, without interpolation.
+ */
+const REQUEST_SECONDS_BOUNDS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10]
 /** Flushes kept for the next tick if no tick takes them (only while the sampler is stopped). */
 const MAX_PENDING_FLUSHES = 4_096
+
+/** How an ingest request ended: a 2xx, or anything else (refused by admission, a limit, or invalid). */
+export const REQUEST_OUTCOMES = ['accepted', 'refused'] as const
+export type RequestOutcome = (typeof REQUEST_OUTCOMES)[number]
 
 export interface LoopSample {
   delayP50Ms: number
@@ -60,6 +70,14 @@ export class MetricsCore {
   requestCount = 0
   /** Client connections open now, counted by `trackConnections`. */
   openConnections = 0
+  /**
+   * Request seconds by outcome, cumulative since start: unlike the per-tick quantiles, a
+   * scraper can take the difference of two scrapes and get any window's distribution.
+   */
+  readonly requestSeconds: Readonly<Record<RequestOutcome, BucketHistogram>> = {
+    accepted: new BucketHistogram(REQUEST_SECONDS_BOUNDS),
+    refused: new BucketHistogram(REQUEST_SECONDS_BOUNDS),
+  }
 
   readonly #latencyMicros = createHistogram()
   readonly #loopDelayMicros = createHistogram()
@@ -78,12 +96,13 @@ export class MetricsCore {
     this.#stopLoopProbe = pipeline.loop.subscribe((delayMs) => this.#recordLoopDelay(delayMs))
   }
 
-  /** Server-side time of one ingest request. Hot path: two additions and a native record. */
-  observeRequest(ms: number): void {
+  /** Server-side time of one ingest request. Hot path: two additions, a native record and a scan of 14 bounds. */
+  observeRequest(ms: number, outcome: RequestOutcome): void {
     // The native histogram takes integers >= 1: record microseconds.
     this.#latencyMicros.record(ms >= 0.001 ? Math.round(ms * 1000) : 1)
     this.requestSecondsSum += ms / 1000
     this.requestCount++
+    this.requestSeconds[outcome].observe(ms / 1000)
   }
 
   /** Counts `server`'s open connections, whether or not a request on them was read. */

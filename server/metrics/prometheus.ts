@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Registry, type Metric } from 'prom-client'
 import { FLUSH_TRIGGERS, REJECT_REASONS, WRITER_STRATEGIES, type WriterState } from '../../shared/ingest.ts'
 import type { SpoolSnapshot } from '../../shared/metrics.ts'
-import type { MetricsCore } from './core.ts'
+import { REQUEST_OUTCOMES, type MetricsCore } from './core.ts'
 import type { BucketHistogram } from './histogram.ts'
 
 type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary'
@@ -34,11 +34,11 @@ function family(registry: Registry, name: string, help: string, type: MetricType
 
 const one = (value: number): Sample[] => [{ value }]
 
-function histogramSamples(name: string, histogram: BucketHistogram): Sample[] {
+function histogramSamples(name: string, histogram: BucketHistogram, labels: Record<string, string> = {}): Sample[] {
   const cumulative = histogram.cumulative()
-  const samples: Sample[] = histogram.bounds.map((le, i) => ({ metricName: `${name}_bucket`, labels: { le }, value: cumulative[i]! }))
-  samples.push({ metricName: `${name}_bucket`, labels: { le: '+Inf' }, value: histogram.count })
-  samples.push({ metricName: `${name}_sum`, value: histogram.sum }, { metricName: `${name}_count`, value: histogram.count })
+  const samples: Sample[] = histogram.bounds.map((le, i) => ({ metricName: `${name}_bucket`, labels: { ...labels, le }, value: cumulative[i]! }))
+  samples.push({ metricName: `${name}_bucket`, labels: { ...labels, le: '+Inf' }, value: histogram.count })
+  samples.push({ metricName: `${name}_sum`, labels, value: histogram.sum }, { metricName: `${name}_count`, labels, value: histogram.count })
   return samples
 }
 
@@ -120,6 +120,11 @@ export function createRegistry(core: MetricsCore): Registry {
     const seconds = (ms: number | null) => (ms === null ? null : ms / 1000)
     return summarySamples('sluice_request_duration_seconds', [[0.5, seconds(latency.p50Ms)], [0.99, seconds(latency.p99Ms)]], core.requestSecondsSum, core.requestCount)
   })
+  // A family of its own beside the summary above: one name cannot be both types, and the
+  // summary's per-tick quantiles stay for existing dashboards. Buckets since start take
+  // differences: any window's distribution, split by what became of the request.
+  family(registry, 'sluice_request_duration_seconds_histogram', 'Server-side time of ingest requests by outcome (accepted: 2xx; refused: any other answer), since start.', 'histogram', () =>
+    REQUEST_OUTCOMES.flatMap((outcome) => histogramSamples('sluice_request_duration_seconds_histogram', core.requestSeconds[outcome], { outcome })))
 
   gauge('sluice_sse_clients', 'Clients connected to /api/stream.', () => core.sse.clients)
   gauge('sluice_sse_buffered_bytes', 'Bytes written to stream clients and not yet taken by their sockets.', () => core.sse.bufferedBytes)

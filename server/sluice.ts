@@ -13,7 +13,7 @@ import { BurstManager } from './load/manager.ts'
 import { cpuSampler } from './metrics/cpu.ts'
 import { createTelemetry, type Telemetry } from './metrics/telemetry.ts'
 import { Pipeline, type DrainReport } from './pipeline/pipeline.ts'
-import { Spool } from './spool/spool.ts'
+import { Spool } from './pipeline/spool/spool.ts'
 
 export interface Sluice {
   readonly url: string

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CommittedSeqs } from '../server/spool/committed.ts'
+import { CommittedSeqs } from '../server/pipeline/spool/committed.ts'
 
 describe('committed sequence numbers', () => {
   it('moves the prefix only when the batch before has committed, with two writers finishing out of order', () => {

@@ -4,9 +4,9 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { copyText, parseCopyText } from '../server/pipeline/copy-text.ts'
 import type { IngestEvent } from '../server/pipeline/event.ts'
-import { SpoolError, SpoolLog } from '../server/spool/log.ts'
-import { SpoolReader, START, type Cursor } from '../server/spool/reader.ts'
-import { segmentPath } from '../server/spool/segments.ts'
+import { SpoolError, SpoolLog } from '../server/pipeline/spool/log.ts'
+import { SpoolReader, START, type Cursor } from '../server/pipeline/spool/reader.ts'
+import { segmentPath } from '../server/pipeline/spool/segments.ts'
 
 let dir: string
 const logs: SpoolLog[] = []

@@ -42,7 +42,7 @@ const MIGRATIONS: string[] = [
      series      jsonb not null default '[]'
    )`,
   `create index if not exists bursts_started_at on bursts (started_at desc)`,
-  // The spool's commit offsets (server/spool/offsets.ts), written in the same transaction
+  // The spool's commit offsets (server/pipeline/spool/offsets.ts), written in the same transaction
   // as each batch: every seq up to spool_offsets.seq is committed, and so is each stretch
   // in spool_ranges (batches two writers committed out of order).
   `create table if not exists spool_offsets (

@@ -1,7 +1,7 @@
 import { finished } from 'node:stream/promises'
 import type { WriterStrategy } from '../../shared/ingest.ts'
 import type { Sql } from '../db/client.ts'
-import { recordMark, type CommitMark } from '../spool/offsets.ts'
+import { recordMark, type CommitMark } from './spool/offsets.ts'
 import { copyText } from './copy-text.ts'
 import type { IngestEvent } from './event.ts'
 

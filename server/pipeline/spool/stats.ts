@@ -1,5 +1,5 @@
 /** What the spool reports: the snapshot, /metrics and the tests read it. */
-export type { SpoolSnapshot as SpoolStats } from '../../shared/metrics.ts'
+export type { SpoolSnapshot as SpoolStats } from '../../../shared/metrics.ts'
 
 const FSYNC_WINDOW = 4096
 const RATE_WINDOW_MS = 1_000

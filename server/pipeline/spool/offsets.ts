@@ -1,4 +1,4 @@
-import type { Sql } from '../db/client.ts'
+import type { Sql } from '../../db/client.ts'
 
 /**
  * What a batch's transaction records beside its rows, so that a restart replays exactly

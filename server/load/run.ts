@@ -12,6 +12,7 @@ import {
 import type { Pipeline } from '../pipeline/pipeline.ts'
 import type { GeneratorInput, GeneratorMessage, GeneratorResult, ParentMessage } from './protocol.ts'
 import { countersSince, snapshotCounters, type CounterSnapshot } from './server-counters.ts'
+import { perSecond } from './tally.ts'
 import { monitorVitals } from './vitals.ts'
 
 // DELETE must have the generator and its sockets gone within a second.
@@ -45,8 +46,6 @@ const EMPTY: GeneratorResult = {
 }
 
 type EndStatus = Exclude<BurstStatus, 'running'>
-
-const rate = (count: number, ms: number) => (ms > 0 ? Math.round((count * 1_000_000) / ms) / 1_000 : 0)
 
 /**
  * One burst, seen from the server's thread: starts the generator thread, adds the
@@ -137,7 +136,7 @@ export class BurstRun {
       statuses: r.statuses,
       errors: r.errors,
       eventsAccepted: r.eventsAccepted,
-      rates: { offered: rate(open ? r.intended : r.sent, r.runMs), sent: rate(r.sent, r.runMs), achieved: rate(r.answered, r.runMs), ok: rate(r.ok, r.runMs) },
+      rates: { offered: perSecond(open ? r.intended : r.sent, r.runMs), sent: perSecond(r.sent, r.runMs), achieved: perSecond(r.answered, r.runMs), ok: perSecond(r.ok, r.runMs) },
       latency: r.latency,
       server: {
         requestsByStatus: server.requestsByStatus,

@@ -17,6 +17,7 @@ function latencyOf(histogram: Histogram): LatencyStats {
   }
 }
 
+/** `count` over `durationMs` as a rate per second, to three decimals; 0 over no time. */
 export const perSecond = (count: number, durationMs: number) => (durationMs > 0 ? Math.round((count * 1_000_000) / durationMs) / 1_000 : 0)
 
 /**

@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config'
 // The dashboard has its own Vite config under web/; this one runs only the Node-side suites.
 export default defineConfig({
   test: {
+    // Global: bounds the teardown of the integration suite's PostgreSQL.
+    teardownTimeout: 30_000,
     projects: [
       {
         // Pure modules, no database, no browser: seconds, and first in `npm test`.
@@ -16,7 +18,6 @@ export default defineConfig({
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
-          teardownTimeout: 30_000,
           pool: 'forks',
         },
       },

@@ -1,5 +1,5 @@
 // autocannon 9 ships no types, and @types/autocannon's listener signatures are wrong
-// (STACK-NOTES): only what bench/load.ts uses, as the library actually behaves.
+// (docs/stack-notes.md): only what bench/load.ts uses, as the library actually behaves.
 declare module 'autocannon' {
   import type { EventEmitter } from 'node:events'
 

@@ -64,8 +64,8 @@ try {
   const db = await session.openDatabase()
   const server = await ServerProcess.start('sluice-copy', db.url, session.scratchDir)
   const context = await browser.newContext({ baseURL: server.url, viewport: VIEWPORT })
-  // tsx compiles with esbuild's keepNames, which wraps named functions in a `__name` helper
-  // defined in this module; Playwright sends a page function's text, so the page needs one too.
+  // Under tsx, page functions call a `__name` helper the page lacks (docs/stack-notes.md,
+  // "tsx"): give the page a no-op one.
   await context.addInitScript({ content: 'globalThis.__name = (target) => target' })
   const page = await context.newPage()
   log(`filling a 15-minute window on ${server.url}`)

@@ -4,8 +4,8 @@
  *
  * Latencies are taken from autocannon's per-response times, not its histogram: with
  * `overallRate` its coordinated-omission correction assumes a `ceil(1/rate)` ms interval
- * (STACK-NOTES) and would invent samples; and keeping them per status lets the overload
- * scenario say how fast its 429s were answered, apart from its 202s.
+ * (docs/stack-notes.md, "autocannon 9") and would invent samples; and keeping them per
+ * status lets the overload scenario say how fast its 429s were answered, apart from its 202s.
  */
 import autocannon from 'autocannon'
 import { setTimeout as sleep } from 'node:timers/promises'

@@ -42,7 +42,8 @@ process.on('SIGTERM', () => void stop('SIGTERM'))
 process.on('SIGINT', () => void stop('SIGINT'))
 
 // Whoever started us may die without passing a signal on (npm or a shell killed with
-// SIGKILL, a closed terminal): we would run on unseen, holding the port and the database.
+// SIGKILL, a closed terminal): we would run on unseen, holding the port and the database
+// (docs/stack-notes.md, "npm 11 and signals"; `npm start` execs us for the same reason).
 // Node has no parent-death signal, so poll: a changed parent pid means ours is gone (we
 // were handed to init or a subreaper). Started by init or as a container's PID 1
 // (parent 0 or 1), there is no parent to lose.

@@ -129,7 +129,7 @@ export function send(target: Target, kind: RequestKind, body: RequestBody, optio
         ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
         // Not `close`, which an unpooled request would send: a server closing right after
         // a 413 with the body still unread resets the socket, and the 413 is often lost
-        // (STACK-NOTES). We hang up ourselves once the answer is in.
+        // (docs/stack-notes.md, "Hono on Node"). We hang up ourselves once the answer is in.
         ...(pooled ? {} : { connection: 'keep-alive' }),
       },
     })

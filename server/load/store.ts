@@ -20,7 +20,8 @@ export class BurstStore {
   }
 
   async insert(spec: BurstSpec, summary: BurstSummary): Promise<void> {
-    // Bound as text and cast: a string bound to jsonb would be stored as a JSON string (STACK-NOTES).
+    // Bound as text and cast: a string bound to jsonb would be stored as a JSON string
+    // (docs/stack-notes.md, "postgres.js: JSON into jsonb").
     await this.#sql`
       insert into bursts (id, name, status, started_at, spec, summary)
       values (${summary.id}, ${summary.name}, ${summary.status}, to_timestamp(${summary.startedAt / 1000}),

@@ -47,7 +47,7 @@ describe('admission on the server\'s own delay', () => {
   const latest = (): MetricsSnapshot => sluice.telemetry.sampler.latest!
 
   beforeAll(async () => {
-    sluice = await startTestSluice({ tickMs: 50 })
+    sluice = await startTestSluice({ tickMs: 50, admission: 'adaptive' })
   })
   afterAll(() => sluice?.stop())
 

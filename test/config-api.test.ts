@@ -45,7 +45,7 @@ describe('/api/config', () => {
       maxBodyBytes: sluice.config.maxBodyBytes,
       writer: 'copy',
       ack: 'queued',
-      admission: 'adaptive',
+      admission: sluice.config.admission,
       dbLatencyMs: 0,
     })
     expect(config.fixed).toEqual({

@@ -33,10 +33,14 @@ export interface TestSluice extends Sluice {
   stop(): Promise<void>
 }
 
-/** Starts a real Sluice on a free loopback port against a fresh database. */
+/**
+ * Starts a real Sluice on a free loopback port against a fresh database. Admission is off
+ * unless asked for: it sheds on this process's event-loop delay, which on a shared machine
+ * follows the machine's load, and a test about anything else would then get 429s.
+ */
 export async function startTestSluice(overrides: Partial<Config> = {}): Promise<TestSluice> {
   const database = await freshDatabase()
-  const config = loadConfig({}, { port: 0, logLevel: 'silent', databaseUrl: database.url, ...overrides })
+  const config = loadConfig({}, { port: 0, logLevel: 'silent', databaseUrl: database.url, admission: 'off', ...overrides })
   const sluice = await startSluice(config)
   const db = createSql(database.url, { max: 2 })
   return Object.assign(sluice, {

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { defineConfig, devices } from '@playwright/test'
+import { chromiumLaunch, VIEWPORT } from './e2e/support/browser.ts'
 
 /**
  * The Playwright suite drives the real server (embedded PostgreSQL in .sluice-e2e) and the
@@ -14,15 +14,6 @@ function freePort(): number {
 process.env.SLUICE_E2E_PORT ??= String(freePort())
 const port = Number(process.env.SLUICE_E2E_PORT)
 const baseURL = `http://127.0.0.1:${port}`
-
-// Debian's Chromium when installed (no browser downloads on these machines), else Playwright's own.
-const DEBIAN_CHROMIUM = '/usr/bin/chromium'
-const chromium = existsSync(DEBIAN_CHROMIUM)
-  ? {
-      executablePath: DEBIAN_CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    }
-  : {}
 
 export default defineConfig({
   testDir: 'e2e',
@@ -39,18 +30,11 @@ export default defineConfig({
   outputDir: 'test-results/e2e',
   use: {
     baseURL,
-    viewport: { width: 1280, height: 800 },
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     acceptDownloads: true,
   },
-  projects: [
-    // First, on a quiet server: the long-task check measures the page, so nothing else may
-    // load the machine (bursts, a database catching up). Tracing is work on the page's
-    // main thread too, so it is off here.
-    { name: 'long-tasks', testMatch: 'longtask.spec.ts', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, launchOptions: chromium, trace: 'off' } },
-    { name: 'chromium', testIgnore: 'longtask.spec.ts', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, launchOptions: chromium } },
-  ],
+  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], viewport: VIEWPORT, launchOptions: chromiumLaunch } }],
   webServer: {
     // The build users run (npm test builds it first), on a fresh database each run: run
     // history and queued events from an earlier run would change what specs see.

@@ -1,19 +1,18 @@
 /**
  * `npm run bench`: every scenario in one run against one PostgreSQL, each server and the
- * load generator in processes of their own, all built first (bench/build.ts); prints a
- * table and writes results/latest.json.
+ * load generator in processes of their own; prints a table and writes results/latest.json.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseBenchArgs, USAGE } from './args.ts'
 import { buildBench } from './build.ts'
-import { ROOT, stopAll } from './children.ts'
-import { BenchDatabase } from './database.ts'
+import { ROOT } from './children.ts'
 import { runScenario } from './measure.ts'
 import { ratios } from './ratios.ts'
 import type { BenchResult, ScenarioRow } from './result.ts'
 import { selectScenarios } from './scenarios.ts'
+import { openSession } from './session.ts'
 import { formatOverloadSection } from './overload-table.ts'
 import { formatNoise, formatRatios, formatSpool, formatTable } from './table.ts'
 
@@ -32,53 +31,32 @@ if (scenarios.length === 0) {
   process.exit(2)
 }
 
-const scratchDir = mkdtempSync(path.join(os.tmpdir(), 'sluice-bench-'))
-let db: BenchDatabase | undefined
-let cleaning: Promise<void> | undefined
-/** Children first (they write to the database), then the database, then our files. Runs once. */
-const cleanup = () =>
-  (cleaning ??= (async () => {
-    await stopAll()
-    await db?.close()
-    rmSync(scratchDir, { recursive: true, force: true })
-  })())
-
-// `on`, not `once`: a Ctrl-C arrives twice (from the terminal and relayed by tsx), and
-// with no listener left the second one would exit before the database is stopped.
-// Cleanup is bounded (SIGKILL after a few seconds), so repeats just wait for it.
-let interrupted = false
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (!interrupted) log(`${signal}: stopping the servers, the load and the database`)
-    interrupted = true
-    void cleanup().finally(() => process.exit(130))
-  })
-}
+const session = openSession(log)
 
 const started = performance.now()
 let failed = 0
 const done = new Map<string, ScenarioRow>()
 try {
   await buildBench()
-  db = await BenchDatabase.open(process.env.DATABASE_URL, log)
+  const db = await session.openDatabase()
   const postgres = await db.version()
   log(`${scenarios.length} scenarios, ${options.durationS} s each after ${options.warmupS} s of warm-up, PostgreSQL ${postgres}`)
   for (const [index, scenario] of scenarios.entries()) {
-    if (interrupted) break
+    if (session.interrupted) break
     const t0 = performance.now()
     try {
-      const row = await runScenario(scenario, { db, durationS: options.durationS, warmupS: options.warmupS, scratchDir, done })
+      const row = await runScenario(scenario, { db, durationS: options.durationS, warmupS: options.warmupS, scratchDir: session.scratchDir, done })
       done.set(row.name, row)
       log(`[${index + 1}/${scenarios.length}] ${scenario.name}: ${row.events_per_s ?? '-'} events/s, ${row.requests_per_s ?? '-'} req/s (${((performance.now() - t0) / 1000).toFixed(1)} s)`)
     } catch (error) {
-      if (interrupted) break
+      if (session.interrupted) break
       failed++
       log(`[${index + 1}/${scenarios.length}] ${scenario.name} FAILED: ${(error as Error).stack ?? error}`)
     }
   }
   // An interrupted run is no result: stop everything and leave latest.json as it was.
-  if (interrupted) {
-    await cleanup()
+  if (session.interrupted) {
+    await session.cleanup()
     process.exit(130)
   }
   const rows = [...done.values()]
@@ -108,6 +86,6 @@ try {
   if (noise) console.log(`\n${noise}`)
   log(`\n${path.relative(process.cwd(), RESULTS)} written; the run took ${((performance.now() - started) / 1000).toFixed(0)} s`)
 } finally {
-  await cleanup()
+  await session.cleanup()
 }
 if (failed > 0) process.exit(1)

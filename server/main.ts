@@ -1,7 +1,10 @@
 import { ConfigError, loadConfig } from './config.ts'
-import { startSluice } from './sluice.ts'
+import { startSluice, type Sluice } from './sluice.ts'
 
 const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`)
+
+// Read before anything slow: a parent that dies while the database starts must still count.
+const parent = process.ppid
 
 let config
 try {
@@ -12,8 +15,46 @@ try {
   process.exit(2)
 }
 
+// A Ctrl-C reaches us twice, from the terminal and relayed by npm: only a signal that
+// comes well after the first one means "stop now".
+const FORCE_AFTER_MS = 2_000
+let firstSignalAt: number | undefined
+let sluice: Sluice | undefined
+
+async function stop(why: string) {
+  clearInterval(parentWatch)
+  if (firstSignalAt !== undefined) {
+    if (performance.now() - firstSignalAt < FORCE_AFTER_MS || !sluice) return
+    log(`${why} again: stopping the database and exiting without finishing the drain`)
+    await sluice.embedded?.stop(2_000)
+    process.exit(1)
+  }
+  firstSignalAt = performance.now()
+  // Still starting: the database is on its way up and cannot be stopped halfway; the
+  // stop runs the moment the start is done (or the failed start has cleaned up).
+  if (!sluice) return log(`${why} while starting: stopping once the database is up`)
+  log(`${why}: refusing new requests, draining the queue (deadline ${config!.drainTimeoutMs} ms)`)
+  const { drained, undrained, spooled } = await sluice.close()
+  log(`drained ${drained} events to the database; ${undrained} could not be written${undrained ? ' (lost)' : ''}${spooled ? `; ${spooled} stay in the spool for the next start` : ''}`)
+  process.exit(undrained > 0 ? 1 : 0)
+}
+process.on('SIGTERM', () => void stop('SIGTERM'))
+process.on('SIGINT', () => void stop('SIGINT'))
+
+// Whoever started us may die without passing a signal on (npm or a shell killed with
+// SIGKILL, a closed terminal): we would run on unseen, holding the port and the database
+// (docs/stack-notes.md, "npm 11 and signals"; `npm start` execs us for the same reason).
+// Node has no parent-death signal, so poll: a changed parent pid means ours is gone (we
+// were handed to init or a subreaper). Started by init or as a container's PID 1
+// (parent 0 or 1), there is no parent to lose.
+const PARENT_POLL_MS = 1_000
+const parentWatch = parent > 1
+  ? setInterval(() => {
+      if (process.ppid !== parent) void stop(`parent process ${parent} exited`)
+    }, PARENT_POLL_MS).unref()
+  : undefined
+
 const quietLog = config.logLevel === 'silent' ? () => {} : log
-let sluice
 try {
   sluice = await startSluice(config, quietLog)
 } catch (error) {
@@ -23,23 +64,7 @@ try {
 
 log(`sluice listening on ${sluice.url} (writer ${config.writer}, durability ${config.durability}, database ${config.databaseUrl ? 'external' : `embedded on port ${sluice.embedded!.port}`})`)
 log(`  ingest: curl -X POST ${sluice.url}/v1/events -H 'content-type: application/json' -d '{"type":"hello"}'`)
-
-// A Ctrl-C reaches us twice, from the terminal and relayed by npm: only a signal that
-// comes well after the first one means "stop now".
-const FORCE_AFTER_MS = 2_000
-let firstSignalAt: number | undefined
-async function stop(signal: string) {
-  if (firstSignalAt !== undefined) {
-    if (performance.now() - firstSignalAt < FORCE_AFTER_MS) return
-    log(`${signal} again: stopping the database and exiting without finishing the drain`)
-    await sluice!.embedded?.stop(2_000)
-    process.exit(1)
-  }
-  firstSignalAt = performance.now()
-  log(`${signal}: refusing new requests, draining the queue (deadline ${config!.drainTimeoutMs} ms)`)
-  const { drained, undrained, spooled } = await sluice!.close()
-  log(`drained ${drained} events to the database; ${undrained} could not be written${undrained ? ' (lost)' : ''}${spooled ? `; ${spooled} stay in the spool for the next start` : ''}`)
-  process.exit(undrained > 0 ? 1 : 0)
+if (firstSignalAt !== undefined) {
+  firstSignalAt = undefined
+  await stop('stop requested during start')
 }
-process.on('SIGTERM', () => void stop('SIGTERM'))
-process.on('SIGINT', () => void stop('SIGINT'))

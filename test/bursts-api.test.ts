@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BurstPreset, BurstProgress, BurstRecord, BurstSummary } from '../shared/bursts.ts'
 import { api, endedBurst, runBurst, SMALL_BODY, startBurst } from './support/bursts.ts'
-import { loadConfig } from '../server/config.ts'
 import { startSluice, type Sluice } from '../server/sluice.ts'
-import { eventually, freshDatabase, startTestSluice, type TestSluice } from './support/sluice.ts'
+import { eventually, freshDatabase, startTestSluice, testConfig, type TestSluice } from './support/sluice.ts'
 
 let sluice: TestSluice
 beforeAll(async () => {
@@ -222,7 +221,7 @@ async function serverConnections(url: string): Promise<number> {
 describe('history', () => {
   it('survives a restart of the server, and a run cut short by a crash is marked failed', async () => {
     const database = await freshDatabase()
-    const config = loadConfig({}, { port: 0, logLevel: 'silent', databaseUrl: database.url, admission: 'off' })
+    const config = testConfig(database.url)
     let first: Sluice | undefined
     let second: Sluice | undefined
     try {

@@ -39,7 +39,7 @@ describe('the body is streamed and bounded', () => {
       let done = false
       void answered.finally(() => { done = true }).catch(() => {})
       while (!done && !client.closed && sent < 20 * MiB) {
-        await client.write(`${chunk.length.toString(16)}\r\n`).then(() => client.write(chunk)).then(() => client.write('\r\n')).catch(() => {})
+        await client.chunk(chunk).catch(() => {})
         sent += chunk.length
       }
       const response = await answered
@@ -52,14 +52,22 @@ describe('the body is streamed and bounded', () => {
     expect(await postEvents(sluice.url, '{"still":"serving"}', { 'content-type': 'application/json' }, '?wait=commit')).toMatchObject({ status: 200 })
   })
 
-  it('counts a client that disconnects mid-body and stores nothing from it', async () => {
+  // A body of declared length up to 64 KiB is read whole; a chunked one goes through the
+  // streaming reader. Both must count a hang-up, free the slot and store nothing.
+  const READERS = [
+    ['a small body of declared length', { 'content-length': 10_000 }, (client: RawClient, data: string) => client.write(data)],
+    ['a chunked body', { 'transfer-encoding': 'chunked' }, (client: RawClient, data: string) => client.chunk(data)],
+  ] as const
+
+  it.each(READERS)('counts a client that disconnects mid-body (%s) and stores nothing from it', async (_name, framing, send) => {
     const before = await sluice.rows()
     const aborted = sluice.pipeline.stats.rejectedRequests.client_aborted
     const client = await RawClient.open(sluice.url)
-    const body = ndjson(Array.from({ length: 100 }, (_, n) => ({ n })))
-    client.head('POST', '/v1/events', { 'content-type': 'application/x-ndjson', 'content-length': body.length })
-    await client.write(body.slice(0, body.length / 2))
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    // Whole lines, so the streaming parser has events in hand when the client goes.
+    const half = ndjson(Array.from({ length: 50 }, (_, n) => ({ n })))
+    client.head('POST', '/v1/events', { 'content-type': 'application/x-ndjson', ...framing })
+    await send(client, half)
+    await eventually(() => sluice.pipeline.inflightRequests === 1, 5_000, 'the request to be read')
     client.close()
     await eventually(() => sluice.pipeline.stats.rejectedRequests.client_aborted === aborted + 1, 5_000, 'the abort to be counted')
     expect(sluice.pipeline.inflightRequests).toBe(0)
@@ -68,12 +76,12 @@ describe('the body is streamed and bounded', () => {
     expect(await sluice.rows()).toBe(before + 1)
   })
 
-  it('answers 408 to a body that drips in slower than the body deadline, and frees its slot', async () => {
+  it.each(READERS)('answers 408 to %s that drips in slower than the body deadline, and frees its slot', async (_name, framing, send) => {
     const patient = await startTestSluice({ bodyTimeoutMs: 300 })
     const client = await RawClient.open(patient.url)
     try {
-      client.head('POST', '/v1/events', { 'content-type': 'application/x-ndjson', 'content-length': 1000 })
-      await client.write('{"drip":')
+      client.head('POST', '/v1/events', { 'content-type': 'application/x-ndjson', ...framing })
+      await send(client, '{"drip":')
       const response = await client.response(5_000)
       expect(response.status).toBe(408)
       expect(JSON.parse(response.body)).toEqual({ error: 'request_timeout', timeout_ms: 300 })
@@ -85,17 +93,19 @@ describe('the body is streamed and bounded', () => {
     }
   })
 
-  it('parses NDJSON lines that straddle chunk boundaries', async () => {
+  it('parses chunked NDJSON whose lines and characters straddle chunk boundaries', async () => {
     const client = await RawClient.open(sluice.url)
     const body = ndjson(Array.from({ length: 20 }, (_, n) => ({ n, text: 'é€😀'.repeat(n) })))
     const bytes = Buffer.from(body)
     try {
-      client.head('POST', '/v1/events?wait=commit', { 'content-type': 'application/x-ndjson', 'content-length': bytes.length })
-      // 7-byte pieces split lines and multi-byte characters alike.
+      client.head('POST', '/v1/events?wait=commit', { 'content-type': 'application/x-ndjson', 'transfer-encoding': 'chunked' })
+      // 7-byte chunks split lines and multi-byte characters alike; the server runs in this
+      // process, so yielding after each one lets it read them one by one.
       for (let at = 0; at < bytes.length; at += 7) {
-        await client.write(bytes.subarray(at, at + 7))
-        if (at % 140 === 0) await new Promise((resolve) => setTimeout(resolve, 1))
+        await client.chunk(bytes.subarray(at, at + 7))
+        await new Promise((resolve) => setImmediate(resolve))
       }
+      await client.chunk('')
       const response = await client.response()
       expect(response.status).toBe(200)
       expect(JSON.parse(response.body)).toEqual({ accepted: 20, committed: 20 })

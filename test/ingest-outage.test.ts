@@ -2,12 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { loadConfig } from '../server/config.ts'
 import { createSql, type Sql } from '../server/db/client.ts'
 import { startEmbedded, type EmbeddedDatabase } from '../server/db/embedded.ts'
 import { startSluice, type Sluice } from '../server/sluice.ts'
 import { runLoad } from './support/load.ts'
-import { eventually } from './support/sluice.ts'
+import { eventually, testConfig } from './support/sluice.ts'
 
 // This test stops and restarts PostgreSQL, so it has a cluster of its own.
 const dataDir = mkdtempSync(path.join(tmpdir(), 'sluice-outage-'))
@@ -30,7 +29,7 @@ afterAll(async () => {
 })
 
 it('keeps every acknowledged event through a database outage, refusing new work meanwhile', async () => {
-  sluice = await startSluice(loadConfig({}, { port: 0, logLevel: 'silent', databaseUrl: database.url, queueMaxEvents: 2_000, admission: 'off' }))
+  sluice = await startSluice(testConfig(database.url, { queueMaxEvents: 2_000 }))
   const load = runLoad(sluice.url, { workers: 4, eventsPerRequest: 10, maxRequests: 3_000, tag: 'outage' })
   await eventually(() => sluice!.pipeline.stats.eventsCommitted > 200, 10_000, 'load to be flowing')
 

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { NDJSON, ndjson, postEvents } from './support/post.ts'
 import { RawClient } from './support/raw.ts'
-import { startTestSluice, type TestSluice } from './support/sluice.ts'
+import { eventually, startTestSluice, type TestSluice } from './support/sluice.ts'
 
 let sluice: TestSluice
 beforeAll(async () => {
@@ -145,11 +145,13 @@ describe('429 and 503 shed load before reading the body', () => {
   })
 
   it('answers 429 queue_full with Retry-After when the queue cannot take the request whole', async () => {
-    const small = await startTestSluice({ queueMaxEvents: 10, batchMaxEvents: 10 })
-    small.pipeline.setKnobs({ dbLatencyMs: 1_000 }, 'test') // the writer is stuck in a slow write while we fill the queue
+    // One writer, stuck in a slow write while we fill the queue: with two, the second
+    // would take the next 8 as soon as the flush interval passed on a busy machine.
+    const small = await startTestSluice({ queueMaxEvents: 10, batchMaxEvents: 10, writerConcurrency: 1 })
+    small.pipeline.setKnobs({ dbLatencyMs: 3_000 }, 'test')
     try {
       expect((await postEvents(small.url, ndjson(Array.from({ length: 8 }, (_, n) => ({ n }))), NDJSON)).status).toBe(202)
-      await new Promise((resolve) => setTimeout(resolve, 150)) // the batcher takes those 8 into its slow write
+      await eventually(() => small.pipeline.gauges().queue.events === 0, 5_000, 'the writer to take those 8 into its slow write')
       expect((await postEvents(small.url, ndjson(Array.from({ length: 8 }, (_, n) => ({ n }))), NDJSON)).status).toBe(202)
       const refused = await postEvents(small.url, ndjson([{ a: 1 }, { a: 2 }, { a: 3 }]), NDJSON)
       expect(refused).toMatchObject({ status: 429, body: { error: 'queue_full' } })

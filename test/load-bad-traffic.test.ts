@@ -19,8 +19,11 @@ describe('bad traffic', () => {
     const summary = await runBurst(sluice.url, spec)
     const server = countersSince(before, snapshotCounters(sluice.pipeline))
 
+    // A generator thread that falls a second behind on a busy machine skips sends, by design.
     const sent = summary.requests.sent
-    expect(sent).toBe(300)
+    expect(summary.requests.intended).toBe(300)
+    expect(sent + summary.requests.skipped).toBe(300)
+    expect(sent).toBeGreaterThan(100)
     for (const [kind, share] of Object.entries(bad)) {
       expect(Math.abs(summary.byKind[kind as BadKind]!.sent / sent - share), kind).toBeLessThanOrEqual(0.05)
     }

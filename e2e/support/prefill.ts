@@ -7,7 +7,8 @@ import type { Hello } from '../../shared/sse.ts'
  * first `hello` arrives with `minutes` of synthetic history before the server's real
  * ticks, and the same span of burst progress. The dashboard then has a full 15-minute
  * window to draw while the real stream goes on, without waiting 15 minutes.
- * Self-contained: Playwright serialises this function into the page.
+ * `window.prefilledTicks` says how many ticks it added: none when the server had not yet
+ * sampled a tick to model them on. Self-contained: Playwright serialises it into the page.
  */
 export function prefillHistory({ minutes }: { minutes: number }): void {
   const Native = window.EventSource
@@ -70,6 +71,7 @@ export function prefillHistory({ minutes }: { minutes: number }): void {
         if (done || hello.since !== null) return listener(message)
         done = true
         const { snapshots, bursts } = synthesise(hello)
+        ;(window as unknown as { prefilledTicks: number }).prefilledTicks = snapshots.length
         hello.history = [...snapshots, ...hello.history]
         listener(new MessageEvent('hello', { data: JSON.stringify(hello), lastEventId: message.lastEventId }))
         for (const progress of bursts) for (const l of burstListeners) l(new MessageEvent('burst', { data: JSON.stringify(progress) }))

@@ -14,6 +14,7 @@ import { cpuSampler, type CpuSampler } from '../metrics/cpu.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
 import type { GeneratorInput, GeneratorMessage, GeneratorResult, ParentMessage } from './protocol.ts'
 import { countersSince, snapshotCounters, type CounterSnapshot } from './server-counters.ts'
+import { perSecond } from './tally.ts'
 import { monitorVitals, type VitalsMonitor } from './vitals.ts'
 
 // DELETE must have the generator and its sockets gone within a second.
@@ -52,8 +53,6 @@ const EMPTY: GeneratorResult = {
 }
 
 type EndStatus = Exclude<BurstStatus, 'running'>
-
-const rate = (count: number, ms: number) => (ms > 0 ? Math.round((count * 1_000_000) / ms) / 1_000 : 0)
 
 /**
  * One burst, seen from the server: forks the generator process, adds the server's own
@@ -166,7 +165,7 @@ export class BurstRun {
       statuses: r.statuses,
       errors: r.errors,
       eventsAccepted: r.eventsAccepted,
-      rates: { offered: rate(open ? r.intended : r.sent, measuredMs), sent: rate(r.sent, measuredMs), achieved: rate(r.answered, measuredMs), ok: rate(r.ok, measuredMs) },
+      rates: { offered: perSecond(open ? r.intended : r.sent, measuredMs), sent: perSecond(r.sent, measuredMs), achieved: perSecond(r.answered, measuredMs), ok: perSecond(r.ok, measuredMs) },
       latency: r.latency,
       server: {
         requestsByStatus: server.requestsByStatus,

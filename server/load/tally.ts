@@ -19,6 +19,7 @@ function latencyOf(histogram: Histogram): LatencyStats {
   }
 }
 
+/** `count` over `durationMs` as a rate per second, to three decimals; 0 over no time. */
 export const perSecond = (count: number, durationMs: number) => (durationMs > 0 ? Math.round((count * 1_000_000) / durationMs) / 1_000 : 0)
 
 /** Answers split by what the server made of them: 2xx, or refused with 429/503. */

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net'
 import { createHistogram, performance, type EventLoopUtilization } from 'node:perf_hooks'
 import { FLUSH_TRIGGERS, type FlushTrigger } from '../../shared/ingest.ts'
 import type { FlushSample, IngestCounts } from '../../shared/metrics.ts'
+import { zeroCounts } from '../../shared/records.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
 import type { PipelineStats } from '../pipeline/stats.ts'
 import { BucketHistogram } from './histogram.ts'
@@ -46,7 +47,7 @@ export interface SseFigures {
 /** Flush durations are kept to the microsecond, like the histograms' figures, so both views show the same numbers. */
 const micros = (ms: number) => Math.round(ms * 1000) / 1000
 
-const zeroTriggers = () => Object.fromEntries(FLUSH_TRIGGERS.map((t) => [t, 0])) as Record<FlushTrigger, number>
+const zeroTriggers = () => zeroCounts(FLUSH_TRIGGERS)
 
 /**
  * The one source of every figure: the pipeline's counters and gauges (fed by the ingest

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import { FLUSH_TRIGGERS, REJECT_REASONS, type FlushTrigger, type RejectReason } from '../../shared/ingest.ts'
 import type { IngestCounts, MetricsSnapshot } from '../../shared/metrics.ts'
+import { zeroCounts } from '../../shared/records.ts'
 import type { MetricsCore } from './core.ts'
 import type { CpuSampler } from './cpu.ts'
 import { diagnose } from './diagnosis.ts'
@@ -44,10 +45,10 @@ const ZERO: IngestCounts = {
   bytesAccepted: 0,
   eventsCommitted: 0,
   eventsDeadLettered: 0,
-  rejected: Object.fromEntries(REJECT_REASONS.map((reason) => [reason, 0])) as Record<RejectReason, number>,
+  rejected: zeroCounts(REJECT_REASONS),
   dbErrors: 0,
   dbRetries: 0,
-  flushes: Object.fromEntries(FLUSH_TRIGGERS.map((trigger) => [trigger, 0])) as Record<FlushTrigger, number>,
+  flushes: zeroCounts(FLUSH_TRIGGERS),
 }
 
 /**

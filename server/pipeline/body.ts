@@ -120,7 +120,7 @@ export function readSmallBody(incoming: IncomingMessage, { limit, timeoutMs }: B
 /**
  * The request body as it arrives, decompressed, with bytes counted on the way: the
  * chunk that takes it over `limit` throws 413 and nothing more is read. Never destroys
- * the request on the way out, so the 413 still reaches the client (STACK-NOTES).
+ * the request on the way out, so the 413 still reaches the client (docs/stack-notes.md).
  */
 export async function* readBody(incoming: IncomingMessage, { limit, timeoutMs }: BodyOptions): AsyncGenerator<Buffer> {
   const encoding = (incoming.headers['content-encoding'] ?? 'identity').trim().toLowerCase()

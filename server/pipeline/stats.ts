@@ -1,4 +1,5 @@
 import { REJECT_REASONS, type FlushTrigger, type RejectReason, type WriterState } from '../../shared/ingest.ts'
+import { zeroCounts } from '../../shared/records.ts'
 
 export interface FlushRecord {
   /** Epoch ms when the flush finished. */
@@ -25,7 +26,7 @@ export class PipelineStats {
   eventsAccepted = 0
   eventsCommitted = 0
   bytesAccepted = 0
-  rejectedRequests = Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<RejectReason, number>
+  rejectedRequests = zeroCounts(REJECT_REASONS)
   dbErrors = 0
   dbRetries = 0
   /** Events the database refused as data (not transient) and that went to events_dead_letter. */

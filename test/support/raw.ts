@@ -51,6 +51,17 @@ export class RawClient {
     return new Promise((resolve, reject) => this.socket.write(data, (error) => (error ? reject(error) : resolve())))
   }
 
+  /** Writes one chunk of a `transfer-encoding: chunked` body; an empty one ends the body. */
+  chunk(data: string | Buffer): Promise<void> {
+    // Corked rather than concatenated: one segment on the wire, and no copy of a large chunk.
+    this.socket.cork()
+    this.socket.write(`${Buffer.byteLength(data).toString(16)}\r\n`)
+    this.socket.write(data)
+    const written = this.write('\r\n')
+    this.socket.uncork()
+    return written
+  }
+
   /** Resolves with the next complete response (Content-Length or close-delimited), or rejects after `timeoutMs`. */
   async response(timeoutMs = 10_000): Promise<RawResponse> {
     const deadline = performance.now() + timeoutMs

@@ -33,13 +33,19 @@ export interface TestSluice extends Sluice {
   stop(): Promise<void>
 }
 
+/**
+ * What every test server starts with: a free loopback port, no log lines, and admission
+ * off unless asked for. Admission sheds on this process's event-loop delay, which on a
+ * shared machine follows the machine's load: a test about anything else would get 429s.
+ */
+export function testConfig(databaseUrl: string, overrides: Partial<Config> = {}): Config {
+  return loadConfig({}, { port: 0, logLevel: 'silent', databaseUrl, admission: 'off', ...overrides })
+}
+
 /** Starts a real Sluice on a free loopback port against a fresh database. */
 export async function startTestSluice(overrides: Partial<Config> = {}): Promise<TestSluice> {
   const database = await freshDatabase()
-  // Admission on CPU is off unless a test asks for it: here the server shares its process
-  // (and its event loop) with the test's own clients, so the delay it would steer by is
-  // partly theirs. test/admission.test.ts turns it on.
-  const config = loadConfig({}, { port: 0, logLevel: 'silent', databaseUrl: database.url, admission: 'off', ...overrides })
+  const config = testConfig(database.url, overrides)
   const sluice = await startSluice(config)
   const db = createSql(database.url, { max: 2 })
   return Object.assign(sluice, {

@@ -2,6 +2,7 @@ import { useCallback, useMemo } from 'react'
 import type { BurstSpec } from '../../shared/bursts.ts'
 import type { LiveConfig } from '../../shared/config.ts'
 import { BurstPanel } from './components/burst/BurstPanel.tsx'
+import type { Overlays } from './components/charts/overlays.tsx'
 import { ConnectionBadge } from './components/ConnectionBadge.tsx'
 import { Headline } from './components/Headline.tsx'
 import { KnobsPanel } from './components/KnobsPanel.tsx'
@@ -33,10 +34,10 @@ export function App() {
   const burstKey = lastBurst ? `${lastBurst.id}:${lastBurst.endedAt ?? 'running'}` : ''
   const bursts = useBursts(burstKey)
   useBackfill(store, bursts.runs, figures?.time ?? null)
-  const latestOverlays = useMemo(() => buildOverlays(store, bursts.runs), [store, version, bursts.runs])
-  // Same spans and marks, same object: the charts redraw only when an overlay really changed.
-  const overlaysKey = JSON.stringify(latestOverlays)
-  const overlays = useMemo(() => latestOverlays, [overlaysKey]) // eslint-disable-line react-hooks/exhaustive-deps -- keyed on content on purpose
+  const overlaysJson = JSON.stringify(useMemo(() => buildOverlays(store, bursts.runs), [store, version, bursts.runs]))
+  // Same spans and marks, same object: the charts redraw only when an overlay really
+  // changed. Rebuilt from the JSON, so the memo depends on exactly what it reads.
+  const overlays = useMemo(() => JSON.parse(overlaysJson) as Overlays, [overlaysJson])
 
   const { start, stop } = bursts
   const { patch } = knobs

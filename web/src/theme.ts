@@ -1,4 +1,5 @@
-import { FLUSH_TRIGGERS, REJECT_REASONS, type FlushTrigger, type RejectReason } from '../../shared/ingest.ts'
+import { REJECT_REASONS, type FlushTrigger, type RejectReason } from '../../shared/ingest.ts'
+import { recordOf } from '../../shared/records.ts'
 
 export type ThemeName = 'dark' | 'light'
 
@@ -47,8 +48,8 @@ const reasonHues = ['#ef4444', '#f97316', '#eab308', '#a855f7', '#ec4899', '#dc2
 const triggerHues: Record<FlushTrigger, string> = { size: '#22c55e', bytes: '#14b8a6', interval: '#3b82f6', drain: '#a855f7' }
 
 const shared = {
-  reasons: Object.fromEntries(REJECT_REASONS.map((r, i) => [r, reasonHues[i % reasonHues.length]!])) as Record<RejectReason, string>,
-  triggers: Object.fromEntries(FLUSH_TRIGGERS.map((t) => [t, triggerHues[t]])) as Record<FlushTrigger, string>,
+  reasons: recordOf(REJECT_REASONS, (_, i) => reasonHues[i % reasonHues.length]!),
+  triggers: triggerHues,
 }
 
 export const PALETTES: Record<ThemeName, Palette> = {

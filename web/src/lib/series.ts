@@ -1,5 +1,6 @@
 import { FLUSH_TRIGGERS, REJECT_REASONS, type FlushTrigger, type RejectReason } from '../../../shared/ingest.ts'
 import type { MetricsSnapshot } from '../../../shared/metrics.ts'
+import { recordOf, zeroCounts } from '../../../shared/records.ts'
 import type { Ring } from './ring.ts'
 import type { BurstTick } from './stream-store.ts'
 
@@ -114,7 +115,7 @@ interface Acc {
 function emptyAcc(): Acc {
   return {
     t: 0, elapsed: 0, accepted: 0, committed: 0, requests: 0,
-    rejected: Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<RejectReason, number>,
+    rejected: zeroCounts(REJECT_REASONS),
     queueFill: 0, queueBytesFill: 0, queueEvents: 0, queueAgeMs: 0, inflight: 0, connections: 0, admDelay: 0, admTarget: 0, shedPct: 0, cpuServer: 0, cpuDatabase: null, cpuGenerator: null, flushEvents: null, flushMs: null,
     rss: 0, heapUsed: 0, heapTotal: 0, lagP50: 0, lagP99: 0, lagMax: 0, elu: 0, n: 0,
   }
@@ -248,7 +249,7 @@ export function buildFrame(snapshots: Ring<MetricsSnapshot>, burstTicks: Ring<Bu
   const rejectReasons = REJECT_REASONS.filter((r) => seen.has(r))
 
   const rows: Row[] = []
-  const flushes = Object.fromEntries(FLUSH_TRIGGERS.map((t) => [t, [] as FlushPoint[]])) as Record<FlushTrigger, FlushPoint[]>
+  const flushes = recordOf(FLUSH_TRIGGERS, (): FlushPoint[] => [])
   const flushPeak = new Map<FlushTrigger, FlushPoint>()
   let acc = emptyAcc()
   let bucket = -1

@@ -1,4 +1,5 @@
 import { BAD_KINDS, type BadKind, type BodyFormat, type BurstModel, type BurstShapeKind, type BurstSpec } from '../../../shared/bursts.ts'
+import { recordOf } from '../../../shared/records.ts'
 
 /** The custom-burst form as the user typed it: strings, so a half-typed number is not lost. */
 export interface SpecForm {
@@ -50,7 +51,7 @@ export const DEFAULT_FORM: SpecForm = {
   eventBytes: '200',
   format: 'ndjson',
   ack: 'queued',
-  bad: Object.fromEntries(BAD_KINDS.map((k) => [k, '0'])) as Record<BadKind, string>,
+  bad: recordOf(BAD_KINDS, () => '0'),
   dripMs: '2000',
 }
 

@@ -34,15 +34,17 @@ describe('specFromForm', () => {
   })
 
   it.each([
-    ['an empty level', form({ level: ' ' }), 'Level'],
-    ['a negative level', form({ level: '-1' }), 'Level'],
-    ['a duration under 0.1 s', form({ durationS: '0.05' }), 'Duration'],
-    ['no events per request', form({ eventsPerRequest: '0' }), 'Events per request'],
-    ['a step with no levels', form({ shape: 'step', levels: ' , ' }), 'Levels'],
-    ['bad shares over 100%', form({ bad: { ...DEFAULT_FORM.bad, malformed: '60', disconnect: '50' } }), 'Bad traffic'],
-  ])('names the field for %s', (_name, input, field) => {
+    ['an empty level', form({ level: ' ' }), 'level', 'Level'],
+    ['a negative level', form({ level: '-1' }), 'level', 'Level'],
+    ['a duration under 0.1 s', form({ durationS: '0.05' }), 'durationS', 'Duration'],
+    ['no events per request', form({ eventsPerRequest: '0' }), 'eventsPerRequest', 'Events per request'],
+    ['a step with no levels', form({ shape: 'step', levels: ' , ' }), 'levels', 'Levels'],
+    ['bad shares over 100%', form({ bad: { ...DEFAULT_FORM.bad, malformed: '60', disconnect: '50' } }), 'bad', 'Bad traffic'],
+  ])('names the field for %s', (_name, input, field, label) => {
     const error = thrown(() => specFromForm(input))
     expect(error).toBeInstanceOf(FormError)
+    // The field to mark, and the message in the form's words.
     expect(error).toMatchObject({ field })
+    expect((error as Error).message.startsWith(`${label}:`)).toBe(true)
   })
 })

@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { exited, isRunning, nodesBelow } from './support/processes.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -42,7 +42,7 @@ async function npmStart(): Promise<Started> {
   // Whatever the test did or failed at, nothing it started outlives it.
   cleanups.push(() => {
     const running = (pid: number | undefined): pid is number => pid !== undefined && pid > 1 && isRunning(pid)
-    const servers = nodes.length > 0 || npm.pid === undefined ? nodes : nodesBelow(npm.pid, 'server/main.ts')
+    const servers = nodes.length > 0 || npm.pid === undefined ? nodes : nodesBelow(npm.pid, SERVER_SCRIPT)
     for (const pid of [npm.pid, ...servers]) if (running(pid)) process.kill(pid, 'SIGKILL')
     // SIGQUIT: PostgreSQL's immediate shutdown, which still takes its own children along.
     const postmaster = existsSync(pidFile) ? postmasterPid() : undefined
@@ -63,14 +63,21 @@ async function npmStart(): Promise<Started> {
     npm.stdout!.on('data', listening)
     npm.once('exit', early)
   })
-  nodes = nodesBelow(npm.pid!, 'server/main.ts')
+  nodes = nodesBelow(npm.pid!, SERVER_SCRIPT)
   expect(nodes, `one node process below npm (${npm.pid})`).toHaveLength(1)
   const postmaster = postmasterPid()
   expect(isRunning(postmaster)).toBe(true)
   return { npm, node: nodes[0]!, postmaster }
 }
 
+/** What `npm start` runs: the server's build, made here because --ignore-scripts skips prestart. */
+const SERVER_SCRIPT = 'dist/server/main.js'
+
 describe('npm start stops the way people stop things', () => {
+  beforeAll(() => {
+    execFileSync('npm', ['run', '--silent', 'build:server'], { cwd: ROOT, stdio: 'ignore', timeout: 60_000 })
+  })
+
   it('SIGTERM to npm stops node and the embedded PostgreSQL', async () => {
     const { npm, node, postmaster } = await npmStart()
     const npmExit = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)))

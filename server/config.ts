@@ -24,6 +24,18 @@ export interface Config {
   readonly maxEventDepth: number
   /** Longest a request may take to send its whole body. */
   readonly bodyTimeoutMs: number
+  /** Slowest a body may arrive, in bytes/s averaged since its start, once the grace is over (0: no floor). */
+  readonly bodyMinRate: number
+  readonly bodyMinRateGraceMs: number
+  /** A body that got no bytes for this long is stalled, and counts against its client's share. */
+  readonly bodyStallMs: number
+  /** Stalled requests one client address may hold at once; one more gets 408. */
+  readonly maxStalledPerClient: number
+  /** Node's own limits: the request head, the whole request, an idle kept-alive connection. */
+  readonly headersTimeoutMs: number
+  readonly keepAliveTimeoutMs: number
+  /** Host names the server answers to besides loopback names and its bind address ("*": any). */
+  readonly allowedHosts: readonly string[]
   readonly maxInflight: number
   readonly maxInflightBytes: number
   readonly queueMaxEvents: number
@@ -86,6 +98,13 @@ export const DEFAULTS: Config = Object.freeze({
   maxEventBytes: 64 * KiB,
   maxEventDepth: 32,
   bodyTimeoutMs: 15_000,
+  bodyMinRate: 240,
+  bodyMinRateGraceMs: 5_000,
+  bodyStallMs: 1_000,
+  maxStalledPerClient: 64,
+  headersTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5_000,
+  allowedHosts: [],
   maxInflight: 1024,
   maxInflightBytes: 64 * MiB,
   queueMaxEvents: 100_000,
@@ -141,6 +160,16 @@ function str(env: Env, name: string, fallback: string | undefined): string | und
   return raw === undefined || raw === '' ? fallback : raw
 }
 
+/** A comma-separated list of host names (no ports), lower-cased; brackets kept for IPv6. */
+function hostList(env: Env, name: string): readonly string[] {
+  const raw = env[name]
+  if (raw === undefined || raw.trim() === '') return DEFAULTS.allowedHosts
+  const hosts = raw.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean)
+  const bad = hosts.find((host) => host !== '*' && !/^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])$/.test(host))
+  if (bad !== undefined) throw new ConfigError(name, `expected host names without ports, comma-separated, got "${bad}"`)
+  return Object.freeze(hosts)
+}
+
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
   const raw = env[name]
   if (raw === undefined || raw === '') return fallback
@@ -162,6 +191,13 @@ export function loadConfig(env: Env = process.env, options: Partial<Config> = {}
     maxEventBytes: int(env, 'SLUICE_MAX_EVENT_BYTES', DEFAULTS.maxEventBytes, 16),
     maxEventDepth: int(env, 'SLUICE_MAX_EVENT_DEPTH', DEFAULTS.maxEventDepth, 1, 1000),
     bodyTimeoutMs: int(env, 'SLUICE_BODY_TIMEOUT_MS', DEFAULTS.bodyTimeoutMs, 1, 3_600_000),
+    bodyMinRate: int(env, 'SLUICE_BODY_MIN_RATE', DEFAULTS.bodyMinRate, 0, 1_000_000_000),
+    bodyMinRateGraceMs: int(env, 'SLUICE_BODY_MIN_RATE_GRACE_MS', DEFAULTS.bodyMinRateGraceMs, 0, 3_600_000),
+    bodyStallMs: int(env, 'SLUICE_BODY_STALL_MS', DEFAULTS.bodyStallMs, 50, 3_600_000),
+    maxStalledPerClient: int(env, 'SLUICE_MAX_STALLED_PER_CLIENT', DEFAULTS.maxStalledPerClient, 0, 100_000),
+    headersTimeoutMs: int(env, 'SLUICE_HEADERS_TIMEOUT_MS', DEFAULTS.headersTimeoutMs, 100, 600_000),
+    keepAliveTimeoutMs: int(env, 'SLUICE_KEEP_ALIVE_TIMEOUT_MS', DEFAULTS.keepAliveTimeoutMs, 0, 600_000),
+    allowedHosts: hostList(env, 'SLUICE_ALLOWED_HOSTS'),
     maxInflight: knob(env, 'SLUICE_MAX_INFLIGHT', 'maxInflight', DEFAULTS.maxInflight),
     maxInflightBytes: knob(env, 'SLUICE_MAX_INFLIGHT_BYTES', 'maxInflightBytes', DEFAULTS.maxInflightBytes),
     queueMaxEvents: knob(env, 'SLUICE_QUEUE_MAX_EVENTS', 'queueMaxEvents', DEFAULTS.queueMaxEvents),

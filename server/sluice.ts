@@ -1,5 +1,5 @@
 import { once } from 'node:events'
-import type { Server } from 'node:http'
+import type { Server, ServerOptions } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import type { Config } from './config.ts'
@@ -63,6 +63,23 @@ async function listen(server: Server, config: Config): Promise<AddressInfo> {
   return server.address() as AddressInfo
 }
 
+/**
+ * Node's own limits, set on purpose rather than left at Node 20's defaults (60 s for the
+ * head, 300 s for the whole request, checked only every 30 s). The head gets
+ * `headersTimeoutMs`; the whole request gets that plus the body's own timeout, so the
+ * body's 408 (JSON, counted) comes first and Node's bare 408 is only the backstop. A
+ * kept-alive connection idle past `keepAliveTimeoutMs` is closed.
+ */
+export function nodeTimeouts(config: Config): ServerOptions {
+  return {
+    headersTimeout: config.headersTimeoutMs,
+    requestTimeout: config.headersTimeoutMs + config.bodyTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    // How often Node looks for connections past those timeouts: a second late at most.
+    connectionsCheckingInterval: 1_000,
+  }
+}
+
 /** Starts the database (embedded unless DATABASE_URL), the pipeline and the HTTP server. */
 export async function startSluice(config: Config, log: Log = () => {}): Promise<Sluice> {
   const embedded = config.databaseUrl ? undefined : await startEmbedded({ dataDir: config.dataDir, log })
@@ -81,7 +98,13 @@ export async function startSluice(config: Config, log: Log = () => {}): Promise<
     // Every knob change, by the API or by a burst, reaches the dashboard the same way.
     pipeline.onKnobsChanged(({ changed, by }) => live.hub.publish('config', { config: effectiveConfig(config, pipeline.knobs), changed, by }))
     const app = createApp({ config, pipeline, log, bursts, telemetry: live })
-    const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, createServer: gatedServer(shedFirst(pipeline, live.metrics)) }) as Server
+    const server = serve({
+      fetch: app.fetch,
+      port: config.port,
+      hostname: config.host,
+      serverOptions: nodeTimeouts(config),
+      createServer: gatedServer(shedFirst(pipeline, live.metrics)),
+    }) as Server
     live.metrics.trackConnections(server)
     const address = await listen(server, config)
     pipeline.start()

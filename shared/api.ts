@@ -51,3 +51,9 @@ export interface IngestResponse {
   accepted: number
   committed?: number
 }
+
+/** GET/POST/DELETE /api/session: whether a token is required, and whether this browser holds a session. */
+export interface SessionState {
+  tokenRequired: boolean
+  authenticated: boolean
+}

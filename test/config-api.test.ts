@@ -19,8 +19,8 @@ async function patch(url: string, body: unknown, headers: Record<string, string>
   return { status: response.status, body: (await response.json()) as Record<string, unknown> }
 }
 
-async function getConfig(url: string): Promise<EffectiveConfig> {
-  const response = await fetch(`${url}/api/config`, { signal: AbortSignal.timeout(5_000) })
+async function getConfig(url: string, headers: Record<string, string> = {}): Promise<EffectiveConfig> {
+  const response = await fetch(`${url}/api/config`, { headers, signal: AbortSignal.timeout(5_000) })
   expect(response.status).toBe(200)
   return (await response.json()) as EffectiveConfig
 }
@@ -143,12 +143,13 @@ describe('/api/config with a token', () => {
   afterAll(() => sluice?.stop())
 
   it('needs the token to change anything, and a refusal is not an ingest rejection', async () => {
-    const before = await getConfig(sluice.url)
+    const bearer = { authorization: 'Bearer s3cret' }
+    const before = await getConfig(sluice.url, bearer)
     expect(before.fixed.tokenRequired).toBe(true)
     expect(JSON.stringify(before)).not.toContain('s3cret')
     expect(await patch(sluice.url, { batchMaxEvents: 10 })).toMatchObject({ status: 401, body: { error: 'unauthorized' } })
     expect(await patch(sluice.url, { batchMaxEvents: 10 }, { authorization: 'Bearer wrong' })).toMatchObject({ status: 401 })
-    expect(await getConfig(sluice.url)).toEqual(before)
+    expect(await getConfig(sluice.url, bearer)).toEqual(before)
     expect(sluice.pipeline.stats.rejectedRequests.unauthorized).toBe(0)
     expect(sluice.pipeline.stats.requests).toBe(0)
     const annotation = await fetch(`${sluice.url}/api/annotations`, { method: 'POST', body: '{"text":"x"}' })

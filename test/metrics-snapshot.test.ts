@@ -160,7 +160,7 @@ describe('rejections', () => {
     const client = await stream(sluice.url)
     const [baseline] = await client.nextMetrics(1)
     // A slow database holds the writer on each batch while the next requests fill the queue.
-    expect((await fetch(`${sluice.url}/api/config`, { method: 'PATCH', body: JSON.stringify({ dbLatencyMs: 2_000 }) })).status).toBe(200)
+    expect((await fetch(`${sluice.url}/api/config`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dbLatencyMs: 2_000 }) })).status).toBe(200)
     const answers: Array<[number, unknown]> = []
     for (let i = 0; i < 100 && answers.filter(([status]) => status === 429).length < 4; i++) {
       const answer = await postEvents(sluice.url, ndjson(events(1, 'fill')), NDJSON)
@@ -178,6 +178,6 @@ describe('rejections', () => {
     expect(since.some((s) => s.queue.events === 10 && s.queue.capacityEvents === 10)).toBe(true)
     const refusing = since.find((s) => s.tick.rejected.queue_full > 0)!
     expect(refusing.perSec.rejected.queue_full).toBeCloseTo((refusing.tick.rejected.queue_full * 1000) / refusing.elapsedMs, 1)
-    expect((await fetch(`${sluice.url}/api/config`, { method: 'PATCH', body: JSON.stringify({ dbLatencyMs: 0 }) })).status).toBe(200)
+    expect((await fetch(`${sluice.url}/api/config`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dbLatencyMs: 0 }) })).status).toBe(200)
   })
 })

@@ -96,7 +96,7 @@ describe('hello, ticks and resume', () => {
   it('keeps annotations in the hello and broadcasts new ones', async () => {
     const watcher = await stream(sluice.url)
     await watcher.hello()
-    const posted = await fetch(`${sluice.url}/api/annotations`, { method: 'POST', body: JSON.stringify({ text: 'switched to batch' }) })
+    const posted = await fetch(`${sluice.url}/api/annotations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'switched to batch' }) })
     expect(posted.status).toBe(201)
     const annotation = await posted.json()
     expect(annotation).toMatchObject({ text: 'switched to batch', afterSeq: expect.any(Number), id: expect.any(Number) })
@@ -108,7 +108,7 @@ describe('hello, ticks and resume', () => {
     const later = await stream(sluice.url)
     expect((await later.hello()).annotations).toEqual([annotation])
     for (const body of ['{}', '{"text":""}', `{"text":"${'x'.repeat(2_001)}"}`, 'nope']) {
-      expect((await fetch(`${sluice.url}/api/annotations`, { method: 'POST', body })).status).toBe(400)
+      expect((await fetch(`${sluice.url}/api/annotations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).status).toBe(400)
     }
   })
 })
@@ -141,7 +141,7 @@ describe('clients that go away, stall or are too many', () => {
     await eventually(() => hub().clients === 1, 5_000, 'the stalled client attached')
     let peak = 0
     const note = JSON.stringify({ text: 'x'.repeat(2_000) })
-    const annotate = () => fetch(`${sluice.url}/api/annotations`, { method: 'POST', body: note, signal: AbortSignal.timeout(5_000) }).then((r) => r.status)
+    const annotate = () => fetch(`${sluice.url}/api/annotations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: note, signal: AbortSignal.timeout(5_000) }).then((r) => r.status)
     // Notes of 2 000 characters, 16 at a time, fill the socket's kernel buffers (megabytes on loopback) far faster than ticks.
     for (let round = 0; round < 1_000 && hub().clients > 0; round++) {
       expect(await Promise.all(Array.from({ length: 16 }, annotate))).toEqual(Array(16).fill(201))
@@ -163,7 +163,7 @@ describe('clients that go away, stall or are too many', () => {
     try {
       const note = JSON.stringify({ text: 'y'.repeat(2_000) })
       for (let round = 0; round < 32; round++) {
-        await Promise.all(Array.from({ length: 16 }, () => fetch(`${big.url}/api/annotations`, { method: 'POST', body: note, signal: AbortSignal.timeout(5_000) })))
+        await Promise.all(Array.from({ length: 16 }, () => fetch(`${big.url}/api/annotations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: note, signal: AbortSignal.timeout(5_000) })))
       }
       const client = await stream(big.url)
       const hello = await client.hello()

@@ -4,12 +4,18 @@ import type { Config } from '../config.ts'
 import type { BurstManager } from '../load/manager.ts'
 import type { Telemetry } from '../metrics/telemetry.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
-import { bearerAuth } from './auth.ts'
+import { bearerAuth, tokenOrSession } from './auth.ts'
 import { burstsApi } from './bursts-api.ts'
-import { mountDashboard } from './dashboard.ts'
+import { isServerPath, mountDashboard } from './dashboard.ts'
 import { errorHandler, INGEST_PATH } from './errors.ts'
+import { allowedHostNames, hostCheck } from './host-check.ts'
 import { ingestHandler } from './ingest.ts'
 import { observabilityRoutes } from './observability.ts'
+import { Sessions } from './session.ts'
+import { SESSION_PATH, sessionApi } from './session-api.ts'
+
+// Open with a token set: liveness says nothing but "live", and the session route is how credentials are had.
+const OPEN_PATHS = new Set(['/livez', SESSION_PATH])
 
 export interface AppOptions {
   readonly config: Config
@@ -23,8 +29,15 @@ export interface AppOptions {
 
 export function createApp({ config, pipeline, log, bursts, telemetry }: AppOptions) {
   const app = new Hono<{ Bindings: HttpBindings }>()
+  const sessions = config.token === undefined ? undefined : new Sessions(config.token)
 
-  app.post(INGEST_PATH, bearerAuth(config.token), ingestHandler(config, pipeline, telemetry.metrics))
+  // First, for every route: a request for another name (DNS rebinding) gets nothing else.
+  app.use('*', hostCheck(allowedHostNames(config.host, config.allowedHosts)))
+  // Ingest takes the bearer token alone; every other server path takes it or a dashboard session.
+  app.use('*', tokenOrSession(sessions, (path) => path !== INGEST_PATH && isServerPath(path) && !OPEN_PATHS.has(path)))
+
+  app.post(INGEST_PATH, bearerAuth(sessions), ingestHandler(config, pipeline, telemetry.metrics))
+  app.route(SESSION_PATH, sessionApi(sessions))
 
   app.get('/livez', (c) => c.json({ live: true }))
   app.get('/readyz', (c) => {
@@ -32,7 +45,7 @@ export function createApp({ config, pipeline, log, bursts, telemetry }: AppOptio
     return reason ? c.json({ ready: false, reason }, 503) : c.json({ ready: true })
   })
 
-  if (bursts) app.route('/api', burstsApi(bursts, config.token))
+  if (bursts) app.route('/api', burstsApi(bursts))
   app.route('/', observabilityRoutes({ config, pipeline, telemetry }))
 
   // Last: the dashboard's static files and SPA fallback answer only what no route above did.

@@ -1,21 +1,25 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
 import type { MiddlewareHandler } from 'hono'
-import { unauthorized } from '../errors.ts'
-
-const digest = (value: string) => createHash('sha256').update(value).digest()
+import { requireCredentials, type Sessions } from './session.ts'
 
 /**
- * Requires `Authorization: Bearer <token>` when a token is configured. Both sides are
- * hashed first so the comparison takes the same time whatever the length or prefix.
+ * Requires `Authorization: Bearer <token>` when a token is configured: ingest clients and
+ * Prometheus send it. Without a token, everything is open (bind to loopback, the default).
  */
-export function bearerAuth(token: string | undefined): MiddlewareHandler {
-  const expected = token === undefined ? undefined : digest(token)
+export function bearerAuth(sessions: Sessions | undefined): MiddlewareHandler {
   return async function requireToken(c, next) {
-    if (expected) {
-      const header = c.req.header('authorization') ?? ''
-      const given = header.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : ''
-      if (!timingSafeEqual(digest(given), expected)) throw unauthorized()
-    }
+    if (sessions) requireCredentials(c, sessions, false)
+    await next()
+  }
+}
+
+/**
+ * Requires the token or a dashboard session on every route `isProtected` picks: the
+ * stream, /metrics, the control API and its GET routes. The dashboard's own files stay
+ * open, so a browser can load the page that asks for the token.
+ */
+export function tokenOrSession(sessions: Sessions | undefined, isProtected: (path: string) => boolean): MiddlewareHandler {
+  return async function requireSession(c, next) {
+    if (sessions && isProtected(c.req.path)) requireCredentials(c, sessions, true)
     await next()
   }
 }

@@ -7,22 +7,20 @@ import { renderReport, reportFileName } from '../../shared/report.ts'
 import { seriesCsv } from '../load/csv.ts'
 import type { BurstManager } from '../load/manager.ts'
 import { invalidSpec, notFound } from '../errors.ts'
-import { bearerAuth } from './auth.ts'
+import { controlGuard } from './control-guard.ts'
 
 // A spec is a few hundred bytes; anything near this is not one.
 const MAX_SPEC_BYTES = 64 * 1024
 
-/** Routes under /api: presets, and starting, listing, reading and stopping bursts. */
-export function burstsApi(manager: BurstManager, token: string | undefined) {
+/** Routes under /api: presets, and starting, listing, reading and stopping bursts. Credentials are checked before. */
+export function burstsApi(manager: BurstManager) {
   const api = new Hono<{ Bindings: HttpBindings }>()
-  api.use('/presets', bearerAuth(token))
-  api.use('/bursts/*', bearerAuth(token))
-  api.use('/bursts', bearerAuth(token))
 
   api.get('/presets', (c) => c.json<PresetsResponse>({ presets: [...PRESETS], caps: manager.caps }))
 
   api.post(
     '/bursts',
+    controlGuard(),
     bodyLimit({
       maxSize: MAX_SPEC_BYTES,
       onError: () => {
@@ -60,7 +58,7 @@ export function burstsApi(manager: BurstManager, token: string | undefined) {
     return c.json(record)
   })
 
-  api.delete('/bursts/:id', async (c) => {
+  api.delete('/bursts/:id', controlGuard(), async (c) => {
     const summary = await manager.stop(c.req.param('id'))
     if (!summary) throw notFound()
     return c.json<BurstStarted>({ id: summary.id, summary })

@@ -10,6 +10,9 @@ const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url))
 // Paths the SPA never owns: an unknown API path must stay a JSON 404, not the index page.
 const NOT_THE_SPA = /^\/(?:api|v1)(?:\/|$)|^\/(?:metrics|livez|readyz)$/
 
+/** Whether a path is the server's (API, stream, probes, metrics) rather than the dashboard's files. */
+export const isServerPath = (path: string) => NOT_THE_SPA.test(path)
+
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Sluice</title>
 <p>The dashboard is not built. Run <code>npm run build</code> (or <code>npm start</code>, which builds it when missing) and reload.</p>`
 

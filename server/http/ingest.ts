@@ -4,6 +4,7 @@ import type { Config } from '../config.ts'
 import { ClientAbortedError, SluiceError } from '../errors.ts'
 import type { MetricsCore, RequestOutcome } from '../metrics/core.ts'
 import { isSmallBody, readBody, readSmallBody } from '../pipeline/body.ts'
+import { BodyWatch, type WatchedBody } from '../pipeline/body-watch.ts'
 import { bodyFormat, parseBody, parseJson, parseNdjson } from '../pipeline/parse.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
 import { closeAfterRefusal } from '../pipeline/unread-body.ts'
@@ -12,10 +13,18 @@ import { errorResponse } from './errors.ts'
 /** POST /v1/events: admission, streamed body, parse, then queue (or write, for `direct`). */
 export function ingestHandler(config: Config, pipeline: Pipeline, metrics: Pick<MetricsCore, 'observeRequest'>) {
   const limits = { maxEventBytes: config.maxEventBytes, maxEventDepth: config.maxEventDepth }
+  const watch = new BodyWatch({
+    minRate: config.bodyMinRate,
+    graceMs: config.bodyMinRateGraceMs,
+    stallMs: config.bodyStallMs,
+    maxStalledPerClient: config.maxStalledPerClient,
+    caps: () => pipeline.knobs,
+  })
   return async function ingest(c: Context<{ Bindings: HttpBindings }>): Promise<Response> {
     const started = performance.now()
     const incoming = c.env.incoming
-    let admission: { release(): void } | undefined
+    let admission: ReturnType<Pipeline['admit']> | undefined
+    let watched: WatchedBody | undefined
     let outcome: RequestOutcome = 'refused'
     try {
       const format = bodyFormat(c.req.header('content-type'))
@@ -23,7 +32,9 @@ export function ingestHandler(config: Config, pipeline: Pipeline, metrics: Pick<
       const declared = Number(c.req.header('content-length'))
       const reserve = Number.isFinite(declared) && declared >= 0 && !c.req.header('content-encoding') ? Math.min(declared, maxBody) : maxBody
       admission = pipeline.admit(reserve)
-      const reading = { limit: maxBody, timeoutMs: config.bodyTimeoutMs }
+      const held = admission
+      watched = watch.watch(incoming.socket?.remoteAddress ?? '')
+      const reading = { limit: maxBody, timeoutMs: config.bodyTimeoutMs, signal: watched.signal, received: watched.arrived, kept: held.grow }
       let events
       if (isSmallBody(incoming, maxBody)) {
         events = parseBody(format, await readSmallBody(incoming, reading), limits)
@@ -31,6 +42,7 @@ export function ingestHandler(config: Config, pipeline: Pipeline, metrics: Pick<
         const body = readBody(incoming, reading)
         events = format === 'ndjson' ? await parseNdjson(body, limits) : await parseJson(body, limits)
       }
+      watched.end()
       let bytes = 0
       for (const event of events) bytes += event.bytes
       const ack = c.req.query('wait')
@@ -42,6 +54,7 @@ export function ingestHandler(config: Config, pipeline: Pipeline, metrics: Pick<
       outcome = 'accepted'
       return c.json(committed ? { accepted: events.length, committed: events.length } : { accepted: events.length }, status)
     } catch (error) {
+      watched?.end()
       admission?.release()
       if (error instanceof SluiceError) {
         pipeline.refused(error)

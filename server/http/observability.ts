@@ -5,8 +5,8 @@ import type { Config } from '../config.ts'
 import type { Telemetry } from '../metrics/telemetry.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
 import { annotationHandler } from './annotations.ts'
-import { bearerAuth } from './auth.ts'
 import { configApi } from './config-api.ts'
+import { controlGuard } from './control-guard.ts'
 import { streamHandler } from './stream.ts'
 
 export interface ObservabilityOptions {
@@ -17,18 +17,19 @@ export interface ObservabilityOptions {
 
 /**
  * The live stream, /metrics, and the routes that change what it shows (config,
- * annotations). Reading is open; changing needs the token when one is set.
+ * annotations). Credentials, when a token is set, are checked before these routes;
+ * the changing ones are also closed to other web pages (controlGuard).
  */
 export function observabilityRoutes({ config, pipeline, telemetry }: ObservabilityOptions) {
   const routes = new Hono<{ Bindings: HttpBindings }>()
-  const auth = bearerAuth(config.token)
+  const guard = controlGuard()
   const settings = configApi({ config, pipeline })
   const registry = telemetry.registry
 
   routes.get(STREAM_PATH, streamHandler(config, pipeline, telemetry))
   routes.get('/metrics', async (c) => c.body(await registry.metrics(), 200, { 'content-type': registry.contentType }))
   routes.get('/api/config', settings.get)
-  routes.patch('/api/config', auth, settings.patch)
-  routes.post('/api/annotations', auth, annotationHandler(telemetry))
+  routes.patch('/api/config', guard, settings.patch)
+  routes.post('/api/annotations', guard, annotationHandler(telemetry))
   return routes
 }

@@ -73,7 +73,7 @@ export function createRegistry(core: MetricsCore): Registry {
   gauge('sluice_queue_capacity_bytes', 'Queue capacity in bytes.', () => gauges().queue.capacityBytes)
   gauge('sluice_queue_oldest_age_seconds', 'How long the oldest queued event has waited; 0 when empty.', () => gauges().queue.oldestAgeMs / 1000)
   gauge('sluice_inflight_requests', 'Ingest requests being read or processed.', () => gauges().inflight.requests)
-  gauge('sluice_inflight_bytes', 'Bytes reserved by ingest requests in flight.', () => gauges().inflight.bytes)
+  gauge('sluice_inflight_bytes', 'Body bytes held by ingest requests in flight, counted as they arrive.', () => gauges().inflight.bytes)
   gauge('sluice_ready', '1 when /readyz says ready.', () => (gauges().notReady === null ? 1 : 0))
   gauge('sluice_connections_open', 'Client connections open, read or not.', () => core.openConnections)
   gauge('sluice_admission_shed_ratio', 'Share of new ingest requests refused on CPU (0..1).', () => gauges().admission.shedFraction)

@@ -10,6 +10,12 @@ export interface BodyOptions {
   readonly limit: number
   /** Longest the whole body may take to arrive. */
   readonly timeoutMs: number
+  /** Aborted (with its reason as the error) when the body is refused from outside: too slow, stalled. */
+  readonly signal?: AbortSignal
+  /** Bytes as they come off the wire, before any decompression (may throw to refuse). */
+  readonly received?: (bytes: number) => void
+  /** Bytes of the body as it will be kept, after decompression (may throw to refuse). */
+  readonly kept?: (bytes: number) => void
 }
 
 function asAbort(error: unknown, incoming: IncomingMessage): unknown {
@@ -29,14 +35,19 @@ const connectionLost = (incoming: IncomingMessage) => incoming.socket?.destroyed
 
 /**
  * The request's raw chunks, failing with 408 when the body takes longer than
- * `timeoutMs` in all (a slow-drip client holds an inflight slot until then, no longer).
+ * `timeoutMs` in all, or with the signal's reason when it is refused from outside (too
+ * slow, stalled over its share).
  * The request is not destroyed, so the 408 still reaches the client.
  */
-async function* chunksWithin(incoming: IncomingMessage, timeoutMs: number): AsyncGenerator<Buffer> {
+async function* chunksWithin(incoming: IncomingMessage, { timeoutMs, signal, received }: BodyOptions): AsyncGenerator<Buffer> {
   const iterator = incoming.iterator({ destroyOnReturn: false })[Symbol.asyncIterator]()
   let timer: NodeJS.Timeout | undefined
+  let onAbort: (() => void) | undefined
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(requestTimeout(timeoutMs)), timeoutMs)
+    onAbort = () => reject(signal!.reason)
+    if (signal?.aborted) onAbort()
+    else signal?.addEventListener('abort', onAbort, { once: true })
   })
   expired.catch(() => {})
   try {
@@ -48,12 +59,14 @@ async function* chunksWithin(incoming: IncomingMessage, timeoutMs: number): Asyn
         if (connectionLost(incoming)) throw new ClientAbortedError()
         return
       }
+      received?.((result.value as Buffer).length)
       yield result.value as Buffer
     }
   } catch (error) {
     throw asAbort(error, incoming)
   } finally {
     clearTimeout(timer)
+    signal?.removeEventListener('abort', onAbort!)
     // Unhooks the stream's 'readable' listener. Left attached, it keeps the request in
     // paused mode: the server's drain of the unread rest (`resume()`) then reads nothing,
     // and a kept-alive connection hangs until the drain gives up and closes it. A `next()`
@@ -78,7 +91,7 @@ export function isSmallBody(incoming: IncomingMessage, limit: number): boolean {
  * The same guarantees: 408 after `timeoutMs`, ClientAbortedError when the client goes,
  * and the request is never destroyed here.
  */
-export function readSmallBody(incoming: IncomingMessage, { limit, timeoutMs }: BodyOptions): Promise<Buffer> {
+export function readSmallBody(incoming: IncomingMessage, { limit, timeoutMs, signal, received, kept }: BodyOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = []
     let size = 0
@@ -88,6 +101,7 @@ export function readSmallBody(incoming: IncomingMessage, { limit, timeoutMs }: B
       incoming.off('end', onEnd)
       incoming.off('error', onError)
       incoming.off('close', onClose)
+      signal?.removeEventListener('abort', onAbort)
     }
     const fail = (error: unknown) => {
       cleanup()
@@ -97,8 +111,15 @@ export function readSmallBody(incoming: IncomingMessage, { limit, timeoutMs }: B
       size += chunk.length
       // A client may send more than it declared; the parser would not see it, but the limit holds.
       if (size > limit) return fail(payloadTooLarge(limit))
+      try {
+        received?.(chunk.length)
+        kept?.(chunk.length)
+      } catch (error) {
+        return fail(error)
+      }
       parts.push(chunk)
     }
+    const onAbort = () => fail(signal!.reason)
     const onEnd = () => {
       if (connectionLost(incoming)) return fail(new ClientAbortedError())
       cleanup()
@@ -110,6 +131,8 @@ export function readSmallBody(incoming: IncomingMessage, { limit, timeoutMs }: B
     }
     const timer = setTimeout(() => fail(requestTimeout(timeoutMs)), timeoutMs)
     if (incoming.destroyed) return fail(new ClientAbortedError())
+    if (signal?.aborted) return fail(signal.reason)
+    signal?.addEventListener('abort', onAbort, { once: true })
     incoming.on('data', onData)
     incoming.on('end', onEnd)
     incoming.on('error', onError)
@@ -122,18 +145,20 @@ export function readSmallBody(incoming: IncomingMessage, { limit, timeoutMs }: B
  * chunk that takes it over `limit` throws 413 and nothing more is read. Never destroys
  * the request on the way out, so the 413 still reaches the client (docs/stack-notes.md).
  */
-export async function* readBody(incoming: IncomingMessage, { limit, timeoutMs }: BodyOptions): AsyncGenerator<Buffer> {
+export async function* readBody(incoming: IncomingMessage, options: BodyOptions): AsyncGenerator<Buffer> {
+  const { limit, kept } = options
   const encoding = (incoming.headers['content-encoding'] ?? 'identity').trim().toLowerCase()
   if (!ENCODINGS.has(encoding)) throw unsupportedMediaType(`content-encoding "${encoding}" is not supported`)
   const declared = Number(incoming.headers['content-length'])
   if (encoding === 'identity' && declared > limit) throw payloadTooLarge(limit)
 
-  const source = chunksWithin(incoming, timeoutMs)
+  const source = chunksWithin(incoming, options)
   let size = 0
   if (encoding === 'identity') {
     for await (const chunk of source) {
       size += chunk.length
       if (size > limit) throw payloadTooLarge(limit)
+      kept?.(chunk.length)
       yield chunk
     }
     return
@@ -161,6 +186,7 @@ export async function* readBody(incoming: IncomingMessage, { limit, timeoutMs }:
     for await (const chunk of inflate.iterator({ destroyOnReturn: true }) as AsyncIterable<Buffer>) {
       size += chunk.length
       if (size > limit) throw payloadTooLarge(limit)
+      kept?.(chunk.length)
       yield chunk
     }
   } catch (error) {

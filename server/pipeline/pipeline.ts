@@ -43,7 +43,9 @@ export function liveConfigFrom(config: Config): LiveConfig {
 }
 
 export interface Admission {
-  /** Gives the reservation back; call exactly once. */
+  /** Counts body bytes as they arrive: 429 `overloaded` when they take the inflight bytes over the cap. */
+  grow(bytes: number): void
+  /** Gives the slot and the bytes back; safe to call twice. */
   release(): void
 }
 
@@ -206,33 +208,41 @@ export class Pipeline {
 
   /**
    * Checks, before a byte of the body is read, that this request may go on: the server
-   * is serving, inflight requests and bytes are under their caps, the queue (with the
-   * spool: the spool) has room.
-   * `reserveBytes` is what the body may take (its Content-Length, or the body limit).
+   * is serving, inflight requests are under their cap, bytes in flight are not at theirs,
+   * the queue (with the spool: the spool) has room. Bytes are counted as they arrive
+   * (`grow`), not reserved for the declared length up front: a client that declares
+   * 1 MiB and sends nothing holds a slot, not a megabyte of the cap. `expectedBytes`
+   * (the declared length, or the body limit) is checked only against the spool's room.
    */
-  admit(reserveBytes: number): Admission {
+  admit(expectedBytes: number): Admission {
     if (this.#state !== 'serving') throw unavailable(this.#state === 'starting' ? 'starting' : 'shutting down')
     const knobs = this.#knobs
     if (this.#inflightRequests >= knobs.maxInflight) throw overloaded(`${this.#inflightRequests} requests in flight (cap ${knobs.maxInflight})`)
-    if (this.#inflightBytes + reserveBytes > knobs.maxInflightBytes) throw overloaded(`${this.#inflightBytes} bytes in flight (cap ${knobs.maxInflightBytes})`)
+    if (this.#inflightBytes >= knobs.maxInflightBytes) throw overloaded(`${this.#inflightBytes} bytes in flight (cap ${knobs.maxInflightBytes})`)
     // Requests already being read will want queue room too: refusing now, before the body
     // is read and parsed, is what keeps 429s fast when the queue is at its edge.
     const expected = Math.max(1, Math.ceil(this.#inflightRequests * this.#eventsPerRequest))
     if (writePath(knobs.writer).queued) {
       // With the spool the disk holds the backlog: its cap, not the queue's, refuses.
-      const spoolRefusal = this.#spool?.refusal(reserveBytes)
+      const spoolRefusal = this.#spool?.refusal(expectedBytes)
       if (spoolRefusal) throw unavailable(spoolRefusal)
       if (!this.#spool && !this.#queue.fits(expected, 1)) throw this.#queueRefusal()
     }
     this.#inflightRequests++
-    this.#inflightBytes += reserveBytes
+    let held = 0
     let released = false
     return {
+      grow: (bytes) => {
+        if (released) return
+        if (this.#inflightBytes + bytes > this.#knobs.maxInflightBytes) throw overloaded(`${this.#inflightBytes} bytes in flight (cap ${this.#knobs.maxInflightBytes})`)
+        held += bytes
+        this.#inflightBytes += bytes
+      },
       release: () => {
         if (released) return
         released = true
         this.#inflightRequests--
-        this.#inflightBytes -= reserveBytes
+        this.#inflightBytes -= held
       },
     }
   }

@@ -1,10 +1,13 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App.tsx'
+import { TokenGate } from './components/TokenGate.tsx'
 import './styles.css'
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <TokenGate>
+      <App />
+    </TokenGate>
   </StrictMode>,
 )

@@ -38,7 +38,7 @@ export function burstsApi(manager: BurstManager, token: string | undefined) {
       }
       const summary = await manager.start(request)
       c.header('Location', `/api/bursts/${summary.id}`)
-      return c.json<BurstStarted, 201>({ id: summary.id, summary }, 201)
+      return c.json<BurstStarted, 201>({ id: summary.id, summary, ...(summary.group ? { group: summary.group } : {}) }, 201)
     },
   )
 

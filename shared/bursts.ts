@@ -192,6 +192,8 @@ export interface BurstSummary {
     readonly maxLoopDelayMs: number
     /** Highest V8 heap used over the run (parsed events live here; Buffers do not). */
     readonly peakHeapBytes: number
+    /** RSS when the run started: a peak is read against it, since RSS freed by an earlier run may not have gone back. */
+    readonly rssBeforeBytes: number
     /** RSS and heap used once the run had ended and its requests settled. */
     readonly rssAfterBytes: number
     readonly heapAfterBytes: number

@@ -15,6 +15,8 @@ export interface RunFigures {
   readonly committed: boolean
   readonly p99Ms: number
   readonly peakRssMb: number
+  /** Peak RSS above RSS at the run's start. */
+  readonly rssRiseMb: number
   readonly rssAfterMb: number
   readonly heapAfterMb: number
   readonly maxLoopDelayMs: number
@@ -32,6 +34,7 @@ export function figuresOf(run: BurstSummary): RunFigures {
     committed: run.knobs?.ack === 'commit',
     p99Ms: run.latency.p99,
     peakRssMb: run.server.peakRssBytes / MB,
+    rssRiseMb: Math.max(0, run.server.peakRssBytes - (run.server.rssBeforeBytes ?? run.server.peakRssBytes)) / MB,
     rssAfterMb: (run.server.rssAfterBytes ?? 0) / MB,
     heapAfterMb: (run.server.heapAfterBytes ?? 0) / MB,
     maxLoopDelayMs: run.server.maxLoopDelayMs,
@@ -66,7 +69,7 @@ const differs = (a: number, b: number) => Math.max(a, b) > 0 && Math.max(a, b) /
 /** The clauses after the lead: only the figures that moved between `a` and `b`. */
 function clauses(a: RunFigures, b: RunFigures): string[] {
   const out = [`p99 ${ms(a.p99Ms)} vs ${ms(b.p99Ms)}`]
-  if (differs(a.peakRssMb, b.peakRssMb)) out.push(`peak RSS ${mb(a.peakRssMb)} vs ${mb(b.peakRssMb)}`)
+  if (differs(a.rssRiseMb, b.rssRiseMb) && Math.max(a.rssRiseMb, b.rssRiseMb) >= 5) out.push(`RSS rose ${mb(a.rssRiseMb)} vs ${mb(b.rssRiseMb)}`)
   if (differs(a.maxLoopDelayMs, b.maxLoopDelayMs) && Math.max(a.maxLoopDelayMs, b.maxLoopDelayMs) >= 20) out.push(`worst loop delay ${ms(a.maxLoopDelayMs)} vs ${ms(b.maxLoopDelayMs)}`)
   if (Math.abs(a.refusedShare - b.refusedShare) >= 0.02) out.push(`refused ${pct(a.refusedShare)} vs ${pct(b.refusedShare)}`)
   return out
@@ -92,8 +95,8 @@ export function compareSentence(runs: readonly BurstSummary[]): string {
       : `${hi.label} ${verb} ${ratio.toFixed(1)}x what ${lo.label} did (${rate(hi.eventsPerSec)} vs ${rate(lo.eventsPerSec)} events/s)`
   if (figures.length === 2) return `${lead}; ${clauses(hi, lo).join('; ')}`
   const byP99 = [...figures].sort((x, y) => x.p99Ms - y.p99Ms)
-  const rss = [...figures].sort((x, y) => y.peakRssMb - x.peakRssMb)
+  const rss = [...figures].sort((x, y) => y.rssRiseMb - x.rssRiseMb)
   const tail = [`p99 from ${ms(byP99[0]!.p99Ms)} (${byP99[0]!.label}) to ${ms(byP99.at(-1)!.p99Ms)} (${byP99.at(-1)!.label})`]
-  if (differs(rss[0]!.peakRssMb, rss.at(-1)!.peakRssMb)) tail.push(`peak RSS from ${mb(rss.at(-1)!.peakRssMb)} (${rss.at(-1)!.label}) to ${mb(rss[0]!.peakRssMb)} (${rss[0]!.label})`)
+  if (differs(rss[0]!.rssRiseMb, rss.at(-1)!.rssRiseMb) && rss[0]!.rssRiseMb >= 5) tail.push(`RSS rose from ${mb(rss.at(-1)!.rssRiseMb)} (${rss.at(-1)!.label}) to ${mb(rss[0]!.rssRiseMb)} (${rss[0]!.label})`)
   return `${lead}; ${tail.join('; ')}`
 }

@@ -80,7 +80,7 @@ export const PRESETS = [
   {
     name: 'buffered-vs-streamed',
     title: 'Buffered vs streamed bodies',
-    watch: 'Six short runs: a third of requests carry 1, 5 or 20 MB bodies (all over the 1 MiB limit), first read whole (`bodyReading: buffer`, as express.json() did), then streamed. Buffered, peak RSS rises with payload size and so does the worst event-loop delay, though every big body still ends in 413; streamed, they are refused from their Content-Length and RSS rises far less. After each run the heap is back down while RSS stays above it: the allocator keeps freed pages (fragmentation, not a leak). The inflight-bytes cap (64 MiB) bounds how much is buffered at once.',
+    watch: 'Six short runs: a third of requests carry 1, 5 or 20 MB bodies (all over the 1 MiB limit), first read whole (`bodyReading: buffer`, as express.json() did), then streamed. Buffered, RSS rises with payload size and so does the worst event-loop delay, though every big body still ends in 413; streamed, they are refused from their Content-Length and RSS rises far less (each run\'s rise is read from its own start, as RSS freed by an earlier run may not have gone back). After each run the heap is back down while RSS stays above it: the allocator keeps freed pages (fragmentation, not a leak). The inflight-bytes cap (64 MiB) bounds how much is buffered at once.',
     spec: { model: 'closed', shape: { kind: 'steady', level: 6 }, durationMs: 10_000, body: SMALL, bad: { oversized_1mb: BUFFERED_MIX_SHARE } },
     variants: [
       { label: 'buffer 1 MB', knobs: { bodyReading: 'buffer' }, bad: { oversized_1mb: BUFFERED_MIX_SHARE } },
@@ -118,13 +118,13 @@ export const PRESETS = [
   {
     name: 'inflight-cap-on-off',
     title: 'Inflight cap on and off',
-    watch: 'The same spike against a slow database (200 ms a write, each request waiting for its commit), with the inflight cap at its default (1 024) and effectively off (1 000 000). With the cap, requests past it are refused at once with 429 overloaded and the ones accepted wait less; without it none are refused for that reason, so requests in flight, memory and latency climb instead. CPU admission is off for both, so only the cap differs.',
+    watch: 'The same spike against a slow database (500 ms a write, each request waiting for its commit), with the inflight cap at its default (1 024) and effectively off (1 000 000). With the cap, requests past it are refused at once with 429 overloaded and the ones accepted wait less; without it none are refused for that reason, so requests in flight, memory and latency climb instead. CPU admission is off for both, so only the cap differs.',
     spec: {
       model: 'open',
       shape: { kind: 'spike', base: 200, peak: 2_000, atMs: 3_000, forMs: 4_000 },
       durationMs: 12_000,
       body: SMALL,
-      knobs: { ack: 'commit', dbLatencyMs: 200, admission: 'off' },
+      knobs: { ack: 'commit', dbLatencyMs: 500, admission: 'off' },
     },
     variants: [
       { label: 'cap 1 024', knobs: { maxInflight: 1_024 } },

@@ -91,6 +91,7 @@ export class BurstRun {
   readonly #knobs: LiveConfig
   readonly #comparison: BurstRunOptions['comparison']
   #after = { rssBytes: 0, heapBytes: 0 }
+  readonly #rssBefore = process.memoryUsage.rss()
 
   constructor({ id, name, input, pipeline, databasePid, onProgress, knobs, comparison }: BurstRunOptions) {
     this.#knobs = { ...knobs }
@@ -186,6 +187,7 @@ export class BurstRun {
         peakRssBytes: this.#vitals.peak.rssBytes,
         maxLoopDelayMs: this.#vitals.peak.loopDelayMaxMs,
         peakHeapBytes: this.#vitals.peakHeapBytes,
+        rssBeforeBytes: this.#rssBefore,
         rssAfterBytes: this.#after.rssBytes,
         heapAfterBytes: this.#after.heapBytes,
       },

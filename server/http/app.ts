@@ -9,6 +9,7 @@ import { burstsApi } from './bursts-api.ts'
 import { mountDashboard } from './dashboard.ts'
 import { errorHandler, INGEST_PATH } from './errors.ts'
 import { ingestHandler } from './ingest.ts'
+import { lessonsApi } from './lessons-api.ts'
 import { observabilityRoutes } from './observability.ts'
 
 export interface AppOptions {
@@ -33,6 +34,7 @@ export function createApp({ config, pipeline, log, bursts, telemetry }: AppOptio
   })
 
   if (bursts) app.route('/api', burstsApi(bursts, config.token))
+  if (bursts) app.route('/api/lessons', lessonsApi(bursts, config.token))
   app.route('/', observabilityRoutes({ config, pipeline, telemetry }))
 
   // Last: the dashboard's static files and SPA fallback answer only what no route above did.

@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { LIVE_KNOB_ENUMS, LIVE_KNOB_LIMITS, type AdmissionMode, type NumericKnob } from '../shared/config.ts'
+import { LIVE_KNOB_ENUMS, LIVE_KNOB_LIMITS, type AdmissionMode, type BodyReading, type NumericKnob } from '../shared/config.ts'
 import type { WriterStrategy } from '../shared/ingest.ts'
 import { integerIn, InvalidValue, oneOf as checkOneOf } from '../shared/knobs.ts'
 
@@ -48,6 +48,8 @@ export interface Config {
   readonly writer: WriterStrategy
   /** Admission on the server's own delay (a live knob too). */
   readonly admission: AdmissionMode
+  /** `stream` (checked as it arrives) or `buffer` (read whole first, as Level 0 did); a live knob too. */
+  readonly bodyReading: BodyReading
   /** Batches being written at once, each on its own connection. */
   readonly writerConcurrency: number
   readonly tickMs: number
@@ -115,6 +117,7 @@ export const DEFAULTS: Config = Object.freeze({
   flushIntervalMs: 50,
   writer: 'copy',
   admission: 'adaptive',
+  bodyReading: 'stream',
   writerConcurrency: 2,
   tickMs: 250,
   historySeconds: 600,
@@ -208,6 +211,7 @@ export function loadConfig(env: Env = process.env, options: Partial<Config> = {}
     flushIntervalMs: knob(env, 'SLUICE_FLUSH_INTERVAL_MS', 'flushIntervalMs', DEFAULTS.flushIntervalMs),
     writer: oneOf(env, 'SLUICE_WRITER', LIVE_KNOB_ENUMS.writer, DEFAULTS.writer),
     admission: oneOf(env, 'SLUICE_ADMISSION', LIVE_KNOB_ENUMS.admission, DEFAULTS.admission),
+    bodyReading: oneOf(env, 'SLUICE_BODY_READING', LIVE_KNOB_ENUMS.bodyReading, DEFAULTS.bodyReading),
     writerConcurrency: int(env, 'SLUICE_WRITERS', DEFAULTS.writerConcurrency, 1, 16),
     tickMs: int(env, 'SLUICE_TICK_MS', DEFAULTS.tickMs, 10, 60_000),
     historySeconds: int(env, 'SLUICE_HISTORY_SECONDS', DEFAULTS.historySeconds, 0, 3_600),

@@ -25,6 +25,8 @@ export interface PresetsResponse {
 export interface BurstStarted {
   id: string
   summary: BurstSummary
+  /** A comparison's id: its later runs start on their own, one after another. */
+  group?: string
 }
 
 /** GET /api/bursts: newest first. */

@@ -61,12 +61,28 @@ export interface BurstSpec {
   readonly knobs?: BurstKnobs
 }
 
+/**
+ * One arm of a comparison: the preset's load run again with these knobs (and, when set,
+ * this bad-traffic mix instead of the preset's), so the difference is measured.
+ */
+export interface BurstVariant {
+  readonly label: string
+  readonly knobs: BurstKnobs
+  readonly bad?: BurstSpec['bad']
+}
+
+/** A comparison has this many arms at least and at most (each is a whole run). */
+export const MIN_VARIANTS = 2
+export const MAX_VARIANTS = 6
+
 export interface BurstPreset {
   readonly name: string
   readonly title: string
   /** One or two lines: what to look at on the dashboard while it runs. */
   readonly watch: string
   readonly spec: BurstSpec
+  /** A comparison: the same load once per variant, one after another, each its own run. */
+  readonly variants?: readonly BurstVariant[]
 }
 
 /** Client-side latency in milliseconds (HDR histogram, 3 significant digits). */
@@ -174,7 +190,21 @@ export interface BurstSummary {
     readonly eventsAccepted: number
     readonly peakRssBytes: number
     readonly maxLoopDelayMs: number
+    /** Highest V8 heap used over the run (parsed events live here; Buffers do not). */
+    readonly peakHeapBytes: number
+    /** RSS when the run started: a peak is read against it, since RSS freed by an earlier run may not have gone back. */
+    readonly rssBeforeBytes: number
+    /** RSS and heap used once the run had ended and its requests settled. */
+    readonly rssAfterBytes: number
+    readonly heapAfterBytes: number
   }
+  /** Every live knob in force during the run (the burst's own knobs applied). */
+  readonly knobs: LiveConfig
+  /** The comparison this run is one arm of (shared by its sibling runs), if any. */
+  readonly group?: string
+  /** This run's variant label within its group, and every label of the group in order. */
+  readonly variant?: string
+  readonly variants?: readonly string[]
   /** True when the generator fell behind its schedule (late or skipped sends). */
   readonly generatorSaturated: boolean
   /** The generator's own process (null before it started) and its CPU over the run's seconds, in cores. */

@@ -11,6 +11,16 @@ export type AckMode = 'queued' | 'commit'
 export const ADMISSION_MODES = ['adaptive', 'static', 'off'] as const
 export type AdmissionMode = (typeof ADMISSION_MODES)[number]
 
+/**
+ * How a request body is read: `stream` counts bytes as they arrive and refuses the chunk
+ * that goes over the limit; `buffer` reads the whole body first and only then checks its
+ * size and parses it, as Express's `express.json()` did in the seed's Level 0. `buffer`
+ * exists to show what that costs (memory follows payload size, the loop stalls on big
+ * bodies), not to be run in production.
+ */
+export const BODY_READINGS = ['stream', 'buffer'] as const
+export type BodyReading = (typeof BODY_READINGS)[number]
+
 /** The knobs that can be turned while the server runs (PATCH /api/config). */
 export interface LiveConfig {
   queueMaxEvents: number
@@ -24,6 +34,7 @@ export interface LiveConfig {
   writer: WriterStrategy
   ack: AckMode
   admission: AdmissionMode
+  bodyReading: BodyReading
   /** Added to every database write, to play a slow database. */
   dbLatencyMs: number
 }
@@ -54,6 +65,7 @@ export const LIVE_KNOB_ENUMS = {
   writer: WRITER_STRATEGIES,
   ack: ACK_MODES,
   admission: ADMISSION_MODES,
+  bodyReading: BODY_READINGS,
 } as const satisfies { [K in EnumKnob]: readonly LiveConfig[K][] }
 
 /** Settings fixed at start (environment), shown beside the knobs. */

@@ -17,7 +17,8 @@ describe('GET /api/presets', () => {
     const { status, body } = await api<{ presets: BurstPreset[] }>(sluice.url, 'GET', '/api/presets')
     expect(status).toBe(200)
     expect(body.presets.map((p) => p.title)).toEqual(expect.arrayContaining([
-      'Level 0: insert per request', 'Concurrency is not throughput', 'Queue-full spike', '20 MB payloads', 'Slow clients', 'Steady at 80%', 'Ramp to collapse',
+      'Level 0: insert per request', 'Concurrency is not throughput', 'Queue-full spike', '20 MB payloads', 'Slow clients', 'Steady below the knee', 'Ramp to collapse',
+      'Buffered vs streamed bodies', 'Writers compared', 'Batch size and flush interval', 'Inflight cap on and off', 'Admission off and adaptive',
     ]))
     for (const preset of body.presets) {
       expect(preset.watch.length).toBeGreaterThan(20)

@@ -46,6 +46,7 @@ describe('/api/config', () => {
       writer: 'copy',
       ack: 'queued',
       admission: sluice.config.admission,
+      bodyReading: 'stream',
       dbLatencyMs: 0,
     })
     expect(config.fixed).toEqual({

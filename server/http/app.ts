@@ -10,6 +10,7 @@ import { isServerPath, mountDashboard } from './dashboard.ts'
 import { errorHandler, INGEST_PATH } from './errors.ts'
 import { allowedHostNames, hostCheck } from './host-check.ts'
 import { ingestHandler } from './ingest.ts'
+import { lessonsApi } from './lessons-api.ts'
 import { observabilityRoutes } from './observability.ts'
 import { Sessions } from './session.ts'
 import { SESSION_PATH, sessionApi } from './session-api.ts'
@@ -46,6 +47,7 @@ export function createApp({ config, pipeline, log, bursts, telemetry }: AppOptio
   })
 
   if (bursts) app.route('/api', burstsApi(bursts))
+  if (bursts) app.route('/api/lessons', lessonsApi(bursts))
   app.route('/', observabilityRoutes({ config, pipeline, telemetry }))
 
   // Last: the dashboard's static files and SPA fallback answer only what no route above did.

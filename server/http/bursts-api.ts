@@ -36,7 +36,7 @@ export function burstsApi(manager: BurstManager) {
       }
       const summary = await manager.start(request)
       c.header('Location', `/api/bursts/${summary.id}`)
-      return c.json<BurstStarted, 201>({ id: summary.id, summary }, 201)
+      return c.json<BurstStarted, 201>({ id: summary.id, summary, ...(summary.group ? { group: summary.group } : {}) }, 201)
     },
   )
 

@@ -3,7 +3,7 @@ import type { Context } from 'hono'
 import type { Config } from '../config.ts'
 import { ClientAbortedError, SluiceError } from '../errors.ts'
 import type { MetricsCore, RequestOutcome } from '../metrics/core.ts'
-import { isSmallBody, readBody, readSmallBody } from '../pipeline/body.ts'
+import { bufferWhole, isSmallBody, readBody, readSmallBody } from '../pipeline/body.ts'
 import { BodyWatch, type WatchedBody } from '../pipeline/body-watch.ts'
 import { bodyFormat, parseBody, parseJson, parseNdjson } from '../pipeline/parse.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
@@ -28,9 +28,12 @@ export function ingestHandler(config: Config, pipeline: Pipeline, metrics: Pick<
     let outcome: RequestOutcome = 'refused'
     try {
       const format = bodyFormat(c.req.header('content-type'))
-      const maxBody = pipeline.knobs.maxBodyBytes
+      const { maxBodyBytes: maxBody, bodyReading, maxInflightBytes } = pipeline.knobs
       const declared = Number(c.req.header('content-length'))
-      const reserve = Number.isFinite(declared) && declared >= 0 && !c.req.header('content-encoding') ? Math.min(declared, maxBody) : maxBody
+      const known = Number.isFinite(declared) && declared >= 0 && !c.req.header('content-encoding')
+      // Buffering holds the whole declared body, over the limit or not: reserving all of
+      // it is what lets the inflight-bytes cap bound the memory Level 0's way can take.
+      const reserve = known ? (bodyReading === 'buffer' ? declared : Math.min(declared, maxBody)) : maxBody
       admission = pipeline.admit(reserve)
       const held = admission
       watched = watch.watch(incoming.socket?.remoteAddress ?? '')
@@ -39,7 +42,8 @@ export function ingestHandler(config: Config, pipeline: Pipeline, metrics: Pick<
       if (isSmallBody(incoming, maxBody)) {
         events = parseBody(format, await readSmallBody(incoming, reading), limits)
       } else {
-        const body = readBody(incoming, reading)
+        const whole = bodyReading === 'buffer' ? await bufferWhole(incoming, { ...reading, hardCap: maxInflightBytes }) : undefined
+        const body = readBody(incoming, reading, whole)
         events = format === 'ndjson' ? await parseNdjson(body, limits) : await parseJson(body, limits)
       }
       watched.end()

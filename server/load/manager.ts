@@ -8,9 +8,12 @@ import { invalidSpec, SluiceError, unavailable } from '../errors.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
 import { BurstRun } from './run.ts'
 import { BurstStore } from './store.ts'
+import { armsOf, variantsOf, type Arm } from './variants.ts'
 import { parseSpec, type BurstCaps } from './validate.ts'
 
 const LIST_LIMIT = 100
+// Longest the wait between a comparison's arms for the queue to empty.
+const SETTLE_DEADLINE_MS = 10_000
 
 export type ProgressListener = (progress: BurstProgress) => void
 
@@ -61,8 +64,10 @@ export class BurstManager {
   #target: { host: string; port: number } | undefined
   /** The latest run: the running one, or the last to end (served from memory until saved). */
   #current: BurstRun | undefined
-  /** From start until the run is saved and its knobs are back: no second burst before then. */
+  /** From start until the run (every arm of a comparison) is saved and its knobs are back: no second burst before then. */
   #busy: Promise<void> | undefined
+  /** Set when a comparison's arm is stopped or the manager closes: no further arm starts. */
+  #chainStopped = false
 
   constructor({ config, pipeline, sql, log, databasePid }: BurstManagerOptions) {
     this.#config = config
@@ -103,9 +108,13 @@ export class BurstManager {
     return this.#current?.status === 'running' ? this.#current.generatorPid : undefined
   }
 
-  /** Starts `{ preset: name }` or `{ spec }`; throws 400 (bad request), 409 (one is running), 503 (not listening). */
+  /**
+   * Starts `{ preset: name }` or `{ spec }`; throws 400 (bad request), 409 (one is
+   * running), 503 (not listening). A preset with variants starts the first of its runs
+   * and chains the others; the answer names the comparison's group.
+   */
   async start(request: unknown): Promise<BurstSummary> {
-    const { name, spec } = this.#resolve(request)
+    const { name, arms } = this.#resolve(request)
     // A run that has ended may still be saving and putting its knobs back: wait for that,
     // then check again, since another request may have started one meanwhile.
     while (this.#busy) {
@@ -113,16 +122,46 @@ export class BurstManager {
       await this.#busy
     }
     if (!this.#target) throw unavailable('the server is not listening yet')
-    const restoreKnobs = applyKnobs(this.#pipeline, spec.knobs, `burst ${name}`)
+    const first = await this.#launch(name, arms[0]!)
+    this.#chainStopped = false
+    this.#busy = (async () => {
+      let step = first
+      for (const arm of arms.slice(1)) {
+        const summary = await step.ended
+        // A stopped or failed arm ends the comparison: the rest would not be comparable.
+        if (summary.status !== 'finished' || this.#chainStopped) break
+        await this.#settle()
+        try {
+          step = await this.#launch(name, arm)
+        } catch (error) {
+          this.#log(`comparison ${arm.comparison?.group}: could not start "${arm.comparison?.variant}": ${(error as Error).message}`)
+          break
+        }
+      }
+      await step.ended
+      this.#busy = undefined
+    })()
+    return first.summary
+  }
+
+  /**
+   * Runs one spec with its knobs set, and saves it; `ended` resolves once it is saved
+   * and its knobs are back. Throws (knobs already restored) when it could not start.
+   */
+  async #launch(name: string, arm: Arm): Promise<{ summary: BurstSummary; ended: Promise<BurstSummary> }> {
+    const { spec, comparison } = arm
+    const restoreKnobs = applyKnobs(this.#pipeline, spec.knobs, `burst ${name}${comparison ? ` (${comparison.variant})` : ''}`)
     let run: BurstRun
     try {
       run = new BurstRun({
         id: randomUUID(),
         name,
-        input: { spec, ...this.#target, token: this.#config.token, maxConnections: this.#caps.maxConnections, tickMs: this.#config.tickMs },
+        input: { spec, ...this.#target!, token: this.#config.token, maxConnections: this.#caps.maxConnections, tickMs: this.#config.tickMs },
         pipeline: this.#pipeline,
         databasePid: this.#databasePid,
         onProgress: (progress) => this.#emit(progress),
+        knobs: this.#pipeline.knobs,
+        comparison,
       })
     } catch (error) {
       restoreKnobs()
@@ -130,7 +169,7 @@ export class BurstManager {
     }
     this.#current = run
     const saved = this.#store.insert(spec, run.summary())
-    this.#busy = (async () => {
+    const ended = (async () => {
       const summary = await run.ended
       restoreKnobs()
       try {
@@ -139,22 +178,35 @@ export class BurstManager {
       } catch (error) {
         this.#log(`burst ${run.id}: could not save the run: ${(error as Error).message}`)
       }
-      this.#busy = undefined
+      return summary
     })()
     try {
       await saved
     } catch (error) {
       await run.stop()
+      await ended
       throw error
     }
-    this.#log(`burst ${run.id} started: ${name} (${spec.model}, ${spec.shape.kind}, ${spec.durationMs} ms)`)
-    return run.summary()
+    this.#log(`burst ${run.id} started: ${name}${comparison ? ` [${comparison.variant}]` : ''} (${spec.model}, ${spec.shape.kind}, ${spec.durationMs} ms)`)
+    return { summary: run.summary(), ended }
+  }
+
+  /** Between arms: lets the previous arm's queue reach the database, so it does not load the next. */
+  async #settle(): Promise<void> {
+    const deadline = performance.now() + SETTLE_DEADLINE_MS
+    while (this.#pipeline.gauges().queue.events > 0 && performance.now() < deadline && !this.#chainStopped) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
   }
 
   /** Stops the run with this id; resolves with its summary, or undefined when no such run exists. */
   async stop(id: string): Promise<BurstSummary | undefined> {
     const run = this.#current
-    if (run?.id === id) return run.status === 'running' ? run.stop() : run.summary()
+    if (run?.id === id) {
+      // Stopping an arm stops its comparison: the arms after it are not started.
+      this.#chainStopped = true
+      return run.status === 'running' ? run.stop() : run.summary()
+    }
     return (await this.#store.get(id))?.summary
   }
 
@@ -172,21 +224,26 @@ export class BurstManager {
 
   /** Stops a running burst and waits until it is saved. Safe to call twice. */
   async close(): Promise<void> {
+    this.#chainStopped = true
     if (this.#current?.status === 'running') await this.#current.stop()
     await this.#busy
   }
 
-  #resolve(request: unknown): { name: string; spec: BurstSpec } {
+  #resolve(request: unknown): { name: string; arms: Arm[] } {
     if (typeof request !== 'object' || request === null || Array.isArray(request)) throw invalidSpec('', 'expected {"preset": name} or {"spec": {...}}')
-    const { preset, spec, ...rest } = request as Record<string, unknown>
+    const { preset, spec, variants, ...rest } = request as Record<string, unknown>
     const extra = Object.keys(rest)[0]
-    if (extra !== undefined) throw invalidSpec(extra, 'unknown field; expected "preset" or "spec"')
+    if (extra !== undefined) throw invalidSpec(extra, 'unknown field; expected "preset", or "spec" and maybe "variants"')
     if ((preset === undefined) === (spec === undefined)) throw invalidSpec('', 'give exactly one of "preset" and "spec"')
-    if (spec !== undefined) return { name: 'custom', spec: parseSpec(spec, this.#caps) }
+    if (variants !== undefined && spec === undefined) throw invalidSpec('variants', 'a preset brings its own variants')
+    if (spec !== undefined) {
+      if (variants === undefined) return { name: 'custom', arms: [{ spec: parseSpec(spec, this.#caps) }] }
+      return { name: 'custom', arms: armsOf({ name: 'custom', spec: spec as BurstSpec, variants: variantsOf(variants) }, this.#caps) }
+    }
     const found = typeof preset === 'string' ? findPreset(preset) : undefined
     if (!found) throw new SluiceError('unknown_preset', { preset: typeof preset === 'string' ? preset : null })
     // Presets are checked too: the caps are this server's, and may be lower than a preset asks.
-    return { name: found.name, spec: parseSpec(found.spec, this.#caps) }
+    return { name: found.name, arms: armsOf(found, this.#caps) }
   }
 
   #emit(progress: BurstProgress): void {

@@ -11,6 +11,7 @@ import {
   type BurstWindow,
 } from '../../shared/bursts.ts'
 import { cpuSampler, type CpuSampler } from '../metrics/cpu.ts'
+import type { LiveConfig } from '../../shared/config.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
 import type { GeneratorInput, GeneratorMessage, GeneratorResult, ParentMessage } from './protocol.ts'
 import { countersSince, snapshotCounters, type CounterSnapshot } from './server-counters.ts'
@@ -34,6 +35,10 @@ export interface BurstRunOptions {
   /** The embedded PostgreSQL's postmaster, for the database's CPU; none for an external one. */
   readonly databasePid?: number | undefined
   readonly onProgress: (progress: BurstProgress) => void
+  /** Every live knob in force for the run, recorded in its summary. */
+  readonly knobs: LiveConfig
+  /** When the run is one arm of a comparison: its id, this arm's label, every label in order. */
+  readonly comparison?: { readonly group: string; readonly variant: string; readonly variants: readonly string[] } | undefined
 }
 
 const EMPTY: GeneratorResult = {
@@ -82,7 +87,14 @@ export class BurstRun {
   /** Epoch ms of the generator's time 0, from its `clock` message. */
   #clockAt: number | undefined
 
-  constructor({ id, name, input, pipeline, databasePid, onProgress }: BurstRunOptions) {
+  readonly #knobs: LiveConfig
+  readonly #comparison: BurstRunOptions['comparison']
+  #after = { rssBytes: 0, heapBytes: 0 }
+  readonly #rssBefore = process.memoryUsage.rss()
+
+  constructor({ id, name, input, pipeline, databasePid, onProgress, knobs, comparison }: BurstRunOptions) {
+    this.#knobs = { ...knobs }
+    this.#comparison = comparison
     this.id = id
     this.name = name
     this.spec = input.spec
@@ -173,7 +185,13 @@ export class BurstRun {
         eventsAccepted: server.eventsAccepted,
         peakRssBytes: this.#vitals.peak.rssBytes,
         maxLoopDelayMs: this.#vitals.peak.loopDelayMaxMs,
+        peakHeapBytes: this.#vitals.peakHeapBytes,
+        rssBeforeBytes: this.#rssBefore,
+        rssAfterBytes: this.#after.rssBytes,
+        heapAfterBytes: this.#after.heapBytes,
       },
+      knobs: this.#knobs,
+      ...(this.#comparison ? { group: this.#comparison.group, variant: this.#comparison.variant, variants: this.#comparison.variants } : {}),
       generatorSaturated: r.intended > 0 && (r.late + r.skipped) / r.intended > SATURATED_SHARE,
       generator: { pid: this.#child.pid ?? null, ...this.#generatorCpu() },
       warmupMs: r.warmupMs,
@@ -229,6 +247,10 @@ export class BurstRun {
     while (this.#pipeline.inflightRequests > 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
     this.#vitals.sample()
     this.#vitals.close()
+    // Read once the requests have settled: RSS that stays up while the heap has come
+    // down is memory the allocator kept, not live objects.
+    const { rss, heapUsed } = process.memoryUsage()
+    this.#after = { rssBytes: rss, heapBytes: heapUsed }
     this.#serverCounters = countersSince(this.#before, snapshotCounters(this.#pipeline))
     this.status = status
     this.#endedAt = Date.now()

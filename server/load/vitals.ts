@@ -21,6 +21,8 @@ export interface VitalsMonitor {
   between(fromMs: number, toMs: number): ServerVitals
   /** The peaks over the run so far. */
   readonly peak: ServerVitals
+  /** Highest V8 heap used over the run so far, read with each tick's sample. */
+  readonly peakHeapBytes: number
   close(): void
 }
 
@@ -39,6 +41,7 @@ export function monitorVitals(loop: LoopProbe): VitalsMonitor {
   let tickDelay = 0
   let peakDelay = 0
   let peakRss = 0
+  let peakHeap = 0
 
   // Each interval lands in every slot its late part covers: a 1 s stall marks ten.
   const mark = (end: number, delayMs: number) => {
@@ -86,6 +89,7 @@ export function monitorVitals(loop: LoopProbe): VitalsMonitor {
       // A stall that just ended is in this sample, even if the probe has not said so yet.
       settle()
       const rssBytes = readRss()
+      peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)
       const loopDelayMaxMs = round(tickDelay)
       tickDelay = 0
       const stale = Math.floor((epochNow() - KEEP_MS) / SLOT_MS)
@@ -111,6 +115,9 @@ export function monitorVitals(loop: LoopProbe): VitalsMonitor {
     },
     get peak() {
       return { rssBytes: peakRss, loopDelayMaxMs: round(peakDelay) }
+    },
+    get peakHeapBytes() {
+      return peakHeap
     },
     close() {
       unsubscribe()

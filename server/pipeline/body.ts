@@ -75,6 +75,31 @@ async function* chunksWithin(incoming: IncomingMessage, { timeoutMs, signal, rec
   }
 }
 
+/**
+ * Level 0's way, kept to be watched (live knob `bodyReading: buffer`): every chunk of the
+ * body is read and joined into one Buffer before anything looks at it, as
+ * `express.json()` did with `Buffer.concat` then `JSON.parse`. The size limit is checked
+ * afterwards, by `readBody` over the buffered result, so a refused 20 MB body has been
+ * held whole first. The only check made while reading is `hardCap` (the inflight-bytes
+ * cap): a body that could never fit it is refused with 413 when it crosses it, so one
+ * chunked upload cannot take all memory. Same 408 and client-abort paths as streaming.
+ */
+export async function bufferWhole(incoming: IncomingMessage, options: BodyOptions & { hardCap: number }): Promise<AsyncIterable<Buffer>> {
+  const { hardCap } = options
+  const parts: Buffer[] = []
+  let size = 0
+  for await (const chunk of chunksWithin(incoming, options)) {
+    size += chunk.length
+    if (size > hardCap) throw payloadTooLarge(hardCap)
+    parts.push(chunk)
+  }
+  const whole = Buffer.concat(parts, size)
+  parts.length = 0
+  return (async function* () {
+    yield whole
+  })()
+}
+
 /** Bodies up to this size with a declared length are read whole, without async iteration. */
 export const SMALL_BODY_BYTES = 64 * 1024
 
@@ -145,14 +170,17 @@ export function readSmallBody(incoming: IncomingMessage, { limit, timeoutMs, sig
  * chunk that takes it over `limit` throws 413 and nothing more is read. Never destroys
  * the request on the way out, so the 413 still reaches the client (docs/stack-notes.md).
  */
-export async function* readBody(incoming: IncomingMessage, options: BodyOptions): AsyncGenerator<Buffer> {
+export async function* readBody(
+  incoming: IncomingMessage,
+  options: BodyOptions,
+  source: AsyncIterable<Buffer> = chunksWithin(incoming, options),
+): AsyncGenerator<Buffer> {
   const { limit, kept } = options
   const encoding = (incoming.headers['content-encoding'] ?? 'identity').trim().toLowerCase()
   if (!ENCODINGS.has(encoding)) throw unsupportedMediaType(`content-encoding "${encoding}" is not supported`)
   const declared = Number(incoming.headers['content-length'])
   if (encoding === 'identity' && declared > limit) throw payloadTooLarge(limit)
 
-  const source = chunksWithin(incoming, options)
   let size = 0
   if (encoding === 'identity') {
     for await (const chunk of source) {

@@ -38,6 +38,7 @@ export function liveConfigFrom(config: Config): LiveConfig {
     writer: config.writer,
     ack: 'queued',
     admission: config.admission,
+    bodyReading: config.bodyReading,
     dbLatencyMs: 0,
   }
 }

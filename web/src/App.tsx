@@ -6,6 +6,7 @@ import type { Overlays } from './components/charts/overlays.tsx'
 import { ConnectionBadge } from './components/ConnectionBadge.tsx'
 import { Headline } from './components/Headline.tsx'
 import { KnobsPanel } from './components/KnobsPanel.tsx'
+import { LessonsView } from './components/lessons/LessonsView.tsx'
 import { LiveCharts } from './components/LiveCharts.tsx'
 import { MarkForm } from './components/MarkForm.tsx'
 import { RunsView } from './components/runs/RunsView.tsx'
@@ -44,6 +45,7 @@ export function App() {
   // Stable callbacks: the panels and charts are memoised and must not redraw on every tick.
   const onStart = useCallback((what: { preset: string } | { spec: BurstSpec }) => start(what), [start])
   const onStop = useCallback((id: string) => stop(id), [stop])
+  const onRunPreset = useCallback((preset: string) => start({ preset }), [start])
   const onKnob = useCallback((change: Partial<LiveConfig>) => void patch(change), [patch])
   const onZoom = useCallback((from: number, to: number) => {
     const middle = (from + to) / 2
@@ -68,6 +70,9 @@ export function App() {
           <button type="button" aria-pressed={tab === 'runs'} className={tab === 'runs' ? 'active' : ''} onClick={() => setView({ tab: 'runs' })}>
             Runs ({bursts.runs.length})
           </button>
+          <button type="button" aria-pressed={tab === 'lessons'} className={tab === 'lessons' ? 'active' : ''} onClick={() => setView({ tab: 'lessons' })}>
+            Lessons
+          </button>
         </nav>
         <span className="spacer" />
         {tab === 'live' && <ViewControls windowMs={view.windowMs} range={view.range} onWindow={(windowMs) => setView({ windowMs, range: null })} onPause={onPause} onLive={() => setView({ range: null })} />}
@@ -85,9 +90,13 @@ export function App() {
             <KnobsPanel config={config} error={knobs.error} onChange={onKnob} />
           </aside>
         </main>
-      ) : (
+      ) : tab === 'runs' ? (
         <main className="runs-main">
           <RunsView runs={bursts.runs} palette={palette} openId={view.run} compareIds={view.compare} onSelect={setView} />
+        </main>
+      ) : (
+        <main className="lessons-main">
+          <LessonsView presets={bursts.presets} runs={bursts.runs} busy={lastBurst?.endedAt === null} error={bursts.listError} onRun={onRunPreset} />
         </main>
       )}
     </div>

@@ -10,6 +10,7 @@ const NUMERIC: readonly NumericKnob[] = ['queueMaxEvents', 'queueMaxBytes', 'bat
 const CHOICES: ReadonlyArray<{ key: EnumKnob; text?: Record<string, string> }> = [
   { key: 'writer' },
   { key: 'admission' },
+  { key: 'bodyReading', text: { stream: 'stream (checked as it arrives)', buffer: 'buffer (Level 0: read whole first)' } },
   { key: 'ack', text: { queued: 'queued (202)', commit: 'committed (200)' } },
 ]
 

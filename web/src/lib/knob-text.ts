@@ -18,6 +18,7 @@ export const KNOB_TEXT: Record<keyof LiveConfig, { label: string; short: string;
   writer: { label: 'Writer strategy', short: 'Writer', unit: null },
   ack: { label: 'Default acknowledgement', short: 'Ack', unit: null },
   admission: { label: 'Admission mode', short: 'Admission', unit: null },
+  bodyReading: { label: 'Body reading', short: 'Body reading', unit: null },
 }
 
 /** A knob's value with its unit: "20K events", "64 MB", "500 ms", "direct". */

@@ -4,7 +4,7 @@
  * load; every change is written back with replaceState, so a copied URL opens the same view.
  */
 
-export type Tab = 'live' | 'runs'
+export type Tab = 'live' | 'runs' | 'lessons'
 
 export interface TimeRange {
   readonly from: number
@@ -42,7 +42,7 @@ export function parseUrlState(search: string): UrlState {
   const range = q.has('from') && q.has('to') && Number.isFinite(from) && Number.isFinite(to) && to - from >= MIN_RANGE_MS ? { from, to } : null
   const run = q.get('run')
   const compare = (q.get('compare') ?? '').split(',').filter((id) => ID.test(id)).slice(0, 2)
-  return { tab: q.get('tab') === 'runs' ? 'runs' : 'live', windowMs, range, run: run && ID.test(run) ? run : null, compare }
+  return { tab: q.get('tab') === 'runs' || q.get('tab') === 'lessons' ? (q.get('tab') as Tab) : 'live', windowMs, range, run: run && ID.test(run) ? run : null, compare }
 }
 
 export function urlSearch(state: UrlState): string {

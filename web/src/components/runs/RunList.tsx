@@ -44,6 +44,7 @@ export function RunList({ runs, openId, compareIds, onOpen, onToggleCompare }: R
               <td>
                 <button type="button" className="link" aria-label={`Open ${run.name} (${run.id})`} onClick={() => onOpen(run.id)}>
                   {run.name}
+                  {run.variant && <span className="run-variant"> · {run.variant}</span>}
                 </button>
               </td>
               <td>{clock(run.startedAt)}</td>

@@ -4,6 +4,7 @@ import { useRun } from '../../hooks/useRun.ts'
 import { useWidth } from '../../hooks/useWidth.ts'
 import type { UrlState } from '../../lib/url-state.ts'
 import type { Palette } from '../../theme.ts'
+import { ComparisonNotes } from './ComparisonNotes.tsx'
 import { RunCompare } from './RunCompare.tsx'
 import { RunList } from './RunList.tsx'
 import { RunView } from './RunView.tsx'
@@ -43,6 +44,7 @@ export function RunsView({ runs, palette, openId, compareIds, onSelect }: RunsVi
           Compare selected ({ticked.length}/2)
         </button>
       </div>
+      <ComparisonNotes runs={runs} />
       <RunList runs={runs} openId={openId} compareIds={ticked} onOpen={(id) => onSelect({ run: id, compare: [] })} onToggleCompare={toggle} />
       {comparing ? (
         a?.status === 'ready' && b?.status === 'ready' ? (

@@ -31,13 +31,15 @@ export function ingestHandler(config: Config, pipeline: Pipeline, metrics: Pick<
       const { maxBodyBytes: maxBody, bodyReading, maxInflightBytes } = pipeline.knobs
       const declared = Number(c.req.header('content-length'))
       const known = Number.isFinite(declared) && declared >= 0 && !c.req.header('content-encoding')
-      // Buffering holds the whole declared body, over the limit or not: reserving all of
-      // it is what lets the inflight-bytes cap bound the memory Level 0's way can take.
-      const reserve = known ? (bodyReading === 'buffer' ? declared : Math.min(declared, maxBody)) : maxBody
-      admission = pipeline.admit(reserve)
+      admission = pipeline.admit(known ? Math.min(declared, maxBody) : maxBody)
       const held = admission
+      // Level 0's way (bodyReading buffer) holds the whole declared body, over the limit or
+      // not: it is counted in flight up front, so the inflight-bytes cap bounds the memory
+      // it can take. Streaming counts bytes as they arrive.
+      const holdsDeclared = bodyReading === 'buffer' && known
+      if (holdsDeclared) held.grow(declared)
       watched = watch.watch(incoming.socket?.remoteAddress ?? '')
-      const reading = { limit: maxBody, timeoutMs: config.bodyTimeoutMs, signal: watched.signal, received: watched.arrived, kept: held.grow }
+      const reading = { limit: maxBody, timeoutMs: config.bodyTimeoutMs, signal: watched.signal, received: watched.arrived, kept: holdsDeclared ? undefined : held.grow }
       let events
       if (isSmallBody(incoming, maxBody)) {
         events = parseBody(format, await readSmallBody(incoming, reading), limits)

@@ -50,7 +50,7 @@ test('with the server gone, Run says the server did not answer, by the preset th
     await page.goto(await proxy.start())
     await expect(connection(page)).toHaveAttribute('data-status', 'live')
     await proxy.cut()
-    await page.getByRole('button', { name: 'Run Steady at 80%' }).click()
+    await page.getByRole('button', { name: 'Run Steady below the knee' }).click()
     const alert = page.locator('li[data-preset="steady-at-80"]').getByRole('alert')
     await expect(alert).toContainText('The burst did not start: the Sluice server did not answer')
     await expect(alert).toContainText('Is it still running?')

@@ -29,7 +29,7 @@ export const PRESETS = [
   {
     name: 'queue-full-spike',
     title: 'Queue-full spike',
-    watch: 'A slow database (500 ms a write; two writers of up to 5 000 events each take about 20 000 events/s) and a 20 000-event queue. The 4 s spike to 30 000 events/s fills the queue in a couple of seconds (about 2 s here); from then on the server answers 429 queue_full rather than buffering more, and the queue stays at its cap until the spike ends.',
+    watch: 'A slow database (500 ms a write; two writers of up to 5 000 events each take about 20 000 events/s) and a 20 000-event queue. The 4 s spike to 30 000 events/s fills the queue in a couple of seconds (about 2 s here); from then on the server answers 429 queue_full rather than buffering more, and the queue stays at its cap until the spike ends. On a busy machine the CPU may give out first: then the queue stays low, latency climbs and refusals are 429 overloaded (reason cpu) instead.',
     spec: {
       model: 'open',
       // 50 events a request: the spike is about one and a half times what the slow database

@@ -45,6 +45,8 @@ export function App() {
   // Stable callbacks: the panels and charts are memoised and must not redraw on every tick.
   const onStart = useCallback((what: { preset: string } | { spec: BurstSpec }) => start(what), [start])
   const onStop = useCallback((id: string) => stop(id), [stop])
+  // Comparisons (presets with variants) start from the Lessons tab: thirteen presets would push the knobs out of view.
+  const singleRuns = useMemo(() => bursts.presets.filter((preset) => !preset.variants), [bursts.presets])
   const onRunPreset = useCallback((preset: string) => start({ preset }), [start])
   const onKnob = useCallback((change: Partial<LiveConfig>) => void patch(change), [patch])
   const onZoom = useCallback((from: number, to: number) => {
@@ -86,7 +88,7 @@ export function App() {
         <main className="live">
           <LiveCharts store={store} version={version} windowMs={view.windowMs} range={view.range} figures={figures} config={config} palette={palette} overlays={overlays} onZoom={onZoom} />
           <aside className="side">
-            <BurstPanel presets={bursts.presets} current={lastBurst} listError={bursts.listError} onStart={onStart} onStop={onStop} />
+            <BurstPanel presets={singleRuns} current={lastBurst} listError={bursts.listError} onStart={onStart} onStop={onStop} />
             <KnobsPanel config={config} error={knobs.error} onChange={onKnob} />
           </aside>
         </main>

@@ -40,8 +40,8 @@ test('a run downloads as one HTML file that opens with the network blocked and s
 
   await expect(offline.locator('h1')).toHaveText('Custom burst')
   const charts = offline.locator('figure.chart svg[role="img"]')
-  await expect(charts).toHaveCount(5)
-  for (const name of ['Client request rate', 'Client latency percentiles', 'Answers by status code', 'Server RSS', 'Server event-loop delay']) {
+  await expect(charts).toHaveCount(6)
+  for (const name of ['Client request rate', 'Client latency percentiles', 'Answers by status code', 'Server RSS', 'Server event-loop delay', 'CPU']) {
     await expect(offline.getByRole('img', { name: new RegExp(name) })).toBeVisible()
   }
   // Lines were drawn, not just axes.

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { judge, parseThreshold } from '../server/load/thresholds.ts'
 import type { BurstRecord, BurstSummary } from '../shared/bursts.ts'
 import { renderReport } from '../shared/report.ts'
-import { api, SMALL_BODY } from './support/bursts.ts'
+import { api, expectAllAnswered, SMALL_BODY } from './support/bursts.ts'
 import { startTestSluice, type TestSluice } from './support/sluice.ts'
 
 let sluice: TestSluice
@@ -50,7 +50,7 @@ describe('npm run burst', () => {
     const passing = await cli(['--spec', spec, '--url', sluice.url, '--fail-on', 'errors>0,5xx>0'])
     expect(passing.out).toMatch(/^\s+1\.\ds\s+target\s+40\/s/m)
     expect(passing.out).toMatch(/finished: custom \(open/)
-    expect(passing.out).toMatch(/statuses\s+202: 60/)
+    expect(passing.out).toMatch(/statuses\s+202: \d+$/m)
     expect(passing.out).toMatch(/pass\s+fail-on errors>0 \(actual 0\)/)
     expect(passing.code).toBe(0)
 
@@ -58,7 +58,7 @@ describe('npm run burst', () => {
     const failing = await cli(['--spec', spec, '--url', sluice.url, '--fail-on', 'max>=0.001ms', '--json'])
     expect(failing.code).toBe(1)
     const report = JSON.parse(failing.out.slice(failing.out.indexOf('{'))) as { summary: BurstSummary; thresholds: Array<{ failed: boolean }> }
-    expect(report.summary.requests.sent).toBe(60)
+    expectAllAnswered(report.summary, 60, 202)
     expect(report.thresholds).toEqual([{ expr: 'max>=0.001ms', kind: 'must-not', actual: report.summary.latency.max, failed: true }])
   })
 
@@ -66,7 +66,7 @@ describe('npm run burst', () => {
     const spec = await specFile('threshold.json', { model: 'open', shape: { kind: 'steady', level: 40 }, durationMs: 1_500, body: SMALL_BODY })
     const report = join(dir, 'run.html')
     const run = await cli(['--spec', spec, '--url', sluice.url, '--threshold', 'failed<1%,p(95)<60s', '--threshold', 'rss<1mb', '--report', report])
-    expect(run.out).toMatch(/pass\s+threshold failed<1% \(actual 0% \(0 of 60\)\)/)
+    expect(run.out).toMatch(/pass\s+threshold failed<1% \(actual 0% \(0 of \d+\)\)/)
     expect(run.out).toMatch(/pass\s+threshold p\(95\)<60s \(actual [\d.]+ ms\)/)
     // A real server is far over a megabyte; the figure reads as megabytes, not as 217378816.
     expect(run.out).toMatch(/FAIL\s+threshold rss<1mb \(actual \d+(\.\d)? MB\)/)

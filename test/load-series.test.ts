@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WARMUP_MS, type BurstSeriesPoint } from '../shared/bursts.ts'
-import { endedBurst, SMALL_BODY, startBurst } from './support/bursts.ts'
+import { endedBurst, expectAllAnswered, SMALL_BODY, startBurst } from './support/bursts.ts'
 import { eventually, startTestSluice, type TestSluice } from './support/sluice.ts'
 
 let sluice: TestSluice
@@ -34,7 +34,8 @@ describe('a run\'s per-second series', () => {
     const { series, summary } = await endedBurst(sluice.url, id)
 
     expectEverySecond(series)
-    expect(series.reduce((n, point) => n + (point.statuses['202'] ?? 0), 0)).toBe(150)
+    // Every scheduled send was answered 202, or skipped by a generator a second behind (a busy machine).
+    expect(series.reduce((n, point) => n + (point.statuses['202'] ?? 0) + point.skipped, 0)).toBe(150)
     // A stall longer than a second overlaps at least two seconds of the run: each reads it in full.
     const stalled = series.filter((point) => point.loopDelayMaxMs >= STALL_MS * 0.9)
     expect(stalled.length).toBeGreaterThanOrEqual(2)
@@ -52,11 +53,11 @@ describe('an open burst\'s warm-up', () => {
 
     expect(summary.warmupMs).toBe(WARMUP_MS)
     // 30 requests/s for the 3 s after the warm-up; the 60 before it are only in the series.
-    expect(summary.requests.intended).toBe(90)
-    expect(summary.statuses).toEqual({ 202: 90 })
+    expectAllAnswered(summary, 90, 202)
     expect(summary.rates.offered).toBeCloseTo(30, 0)
     expectEverySecond(series)
-    expect(series.reduce((n, point) => n + (point.statuses['202'] ?? 0), 0)).toBe(150)
+    // Every scheduled send was answered 202, or skipped by a generator a second behind (a busy machine).
+    expect(series.reduce((n, point) => n + (point.statuses['202'] ?? 0) + point.skipped, 0)).toBe(150)
     expect(series.map((point) => point.warmup)).toEqual(series.map((point) => point.t <= WARMUP_MS))
   })
 

@@ -29,7 +29,7 @@ export const PRESETS = [
   {
     name: 'queue-full-spike',
     title: 'Queue-full spike',
-    watch: 'A slow database (500 ms a write; two writers of up to 5 000 events each take about 20 000 events/s) and a 20 000-event queue. The 4 s spike to 30 000 events/s fills the queue in a couple of seconds (about 2 s here); from then on the server answers 429 queue_full rather than buffering more, and the queue stays at its cap until the spike ends. Admission on CPU is off for the run, so the database is the one limit in view; on a busy machine the CPU may still give out first, and then latency climbs while the queue stays low.',
+    watch: 'A slow database (500 ms a write; two writers of up to 5 000 events each take about 20 000 events/s) and a 20 000-event queue. The 4 s spike to 30 000 events/s fills the queue in a couple of seconds (about 2 s here); from then on the server answers 429 queue_full rather than buffering more, and the queue stays at its cap until the spike ends. On a busy machine the CPU may give out first: then the queue stays low, latency climbs and refusals are 429 overloaded (reason cpu) instead.',
     spec: {
       model: 'open',
       // 50 events a request: the spike is about one and a half times what the slow database
@@ -37,9 +37,7 @@ export const PRESETS = [
       shape: { kind: 'spike', base: 150, peak: 600, atMs: 5_000, forMs: 4_000 },
       durationMs: 15_000,
       body: { eventsPerRequest: 50, eventBytes: 200, format: 'ndjson' },
-      // Admission off: on a machine whose CPU is near its limit too, the controller would
-      // refuse first and the lesson (the queue fills, then refuses) would not show.
-      knobs: { dbLatencyMs: 500, queueMaxEvents: 20_000, admission: 'off' },
+      knobs: { dbLatencyMs: 500, queueMaxEvents: 20_000 },
     },
   },
   {

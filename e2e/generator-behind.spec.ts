@@ -33,7 +33,7 @@ test('a generator that falls behind says so in the live card, the run list and t
     const card = page.getByRole('region', { name: 'Current burst' })
     await expect(card).toHaveAttribute('data-burst-id', behind)
     await expect(card).toHaveAttribute('data-generator-behind', 'true', { timeout: 30_000 })
-    await expect(card.locator('.generator-behind')).toContainText('load generator')
+    await expect(card.locator('.generator-behind')).toContainText('Generator')
     const summary = await waitForRunEnd(request, behind, 60_000)
     expect(summary.generatorSaturated).toBe(true)
 

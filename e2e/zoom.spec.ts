@@ -21,11 +21,10 @@ test('dragging across a chart zooms every chart to that range, which the URL kee
 
   await expect(liveCharts(page)).toHaveAttribute('data-following', 'false')
   const zoomed = await rangeOf(page)
-  // A third of the minute, inside the minute that was shown.
+  // A third of the minute, inside it (the live window only moves on, so not before it).
   expect(zoomed.to - zoomed.from).toBeGreaterThan(15_000)
   expect(zoomed.to - zoomed.from).toBeLessThan(25_000)
   expect(zoomed.from).toBeGreaterThanOrEqual(before.from)
-  expect(zoomed.to).toBeLessThanOrEqual(before.to)
   // Every chart took the range, not just the one dragged: their time labels are the zoomed ones.
   const labels = (id: string) => chart(page, id).locator('.recharts-xAxis-tick-labels text').allTextContents()
   const zoomedLabels = await labels('throughput')

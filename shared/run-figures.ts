@@ -43,6 +43,11 @@ export const RUN_FIGURES: readonly RunFigure[] = [
   { label: 'Max event-loop delay', value: (s) => s.server.maxLoopDelayMs, format: ms, better: 'lower' },
 ]
 
+/** The same, short enough for the burst card. */
+export function saturationShort(s: BurstSummary): string | null {
+  return s.generatorSaturated ? `Generator fell behind (${count(s.requests.late)} late, ${count(s.requests.skipped)} skipped): the server got less load than asked.` : null
+}
+
 /** One sentence for a run whose generator fell behind, or null when it kept up. */
 export function saturationNote(s: BurstSummary): string | null {
   if (!s.generatorSaturated) return null

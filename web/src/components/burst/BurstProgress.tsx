@@ -1,6 +1,6 @@
 import type { BurstPreset } from '../../../../shared/bursts.ts'
 import { percentilesOf } from '../../../../shared/percentiles.ts'
-import { saturationNote } from '../../../../shared/run-figures.ts'
+import { saturationShort } from '../../../../shared/run-figures.ts'
 import { count, duration, ms, rate } from '../../lib/format.ts'
 import { burstKnobsText } from '../../lib/knob-text.ts'
 import { generatorBehind, type LiveBurst } from '../../lib/stream-store.ts'
@@ -66,15 +66,24 @@ export function BurstProgress({ burst, preset, stopError, onStop }: BurstProgres
       )}
       {behind && (
         <p className="warn-text small generator-behind" role="status">
-          ⚠ {s ? saturationNote(s) : `The load generator is falling behind its schedule (${count(burst.behind)} late or skipped sends so far): the server is offered less than asked.`}
+          ⚠ {s ? saturationShort(s) : `Generator falling behind (${count(burst.behind)} late or skipped sends so far): the server gets less load than asked.`}
         </p>
       )}
-      {knobs && <p className="burst-knobs small">This run sets {knobs}; they are put back when it ends.</p>}
-      {preset && (
-        <p className="preset-watch">
-          <Prose text={preset.watch} />
-        </p>
-      )}
+      {knobs && <p className="burst-knobs small">{running ? `This run sets ${knobs}; they are put back when it ends.` : `It set ${knobs} for its run.`}</p>}
+      {/* Read while it runs; once it has ended the card stays short, so the knobs below stay in view. */}
+      {preset &&
+        (running ? (
+          <p className="preset-watch">
+            <Prose text={preset.watch} />
+          </p>
+        ) : (
+          <details className="preset-more">
+            <summary className="small">What to watch</summary>
+            <p className="preset-watch">
+              <Prose text={preset.watch} />
+            </p>
+          </details>
+        ))}
     </section>
   )
 }

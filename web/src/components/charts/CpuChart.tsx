@@ -1,7 +1,7 @@
 import { useMemo } from 'react'
 import { Line, YAxis } from 'recharts'
 import { ChartCard } from './ChartCard.tsx'
-import { AXIS_TICK, LINE, peak, round, type LiveChartProps } from './props.ts'
+import { AXIS_TICK, LINE, peak, round, Y_AXIS_WIDTH, type LiveChartProps } from './props.ts'
 import { LEFT_AXIS, TimePlot } from './TimePlot.tsx'
 
 const cores = (value: number | null | undefined) => (value == null ? '–' : `${value.toFixed(2)} cores`)
@@ -15,7 +15,7 @@ export function CpuChart({ frame, tooltip, onZoom, figures, width, palette, over
   const plot = useMemo(
     () => (
       <TimePlot width={width} domain={frame.domain} ticks={frame.ticks} data={frame.rows} palette={palette} overlays={overlays} tooltip={tooltip} onZoom={onZoom}>
-        <YAxis yAxisId={LEFT_AXIS} stroke={palette.axis} tick={AXIS_TICK} interval={0} width={40} allowDecimals domain={[0, 'auto']} />
+        <YAxis yAxisId={LEFT_AXIS} stroke={palette.axis} tick={AXIS_TICK} interval={0} width={Y_AXIS_WIDTH} allowDecimals domain={[0, 'auto']} />
         <Line {...LINE} yAxisId={LEFT_AXIS} dataKey="cpuServer" name="server (cores)" stroke={palette.p50} />
         <Line {...LINE} yAxisId={LEFT_AXIS} dataKey="cpuDatabase" name="PostgreSQL (cores)" stroke={palette.max} />
         <Line {...LINE} yAxisId={LEFT_AXIS} dataKey="cpuGenerator" name="generator (cores)" stroke={palette.elu} strokeDasharray="2 2" />

@@ -74,6 +74,7 @@ export function LiveCharts({ store, version, windowMs, range, figures, config, p
     [store, change, range, windowMs, bucketMs, tickMs, plotWidth, overlays], // eslint-disable-line react-hooks/exhaustive-deps -- `slot` is in `change` when it matters
 
   )
+  const quiet = useMemo(() => ({ ...overlays, labels: false }), [overlays])
   return (
     <section
       ref={grid}
@@ -93,7 +94,7 @@ export function LiveCharts({ store, version, windowMs, range, figures, config, p
       onPointerLeave={() => setInspecting(false)}
     >
       {CHARTS.map((chart, i) => (
-        <StaggeredChart key={i} chart={chart} index={i} frame={frame} figures={figures} config={config} width={width} palette={palette} overlays={overlays} tooltip={inspecting} onZoom={onZoom} />
+        <StaggeredChart key={i} chart={chart} index={i} frame={frame} figures={figures} config={config} width={width} palette={palette} overlays={i < columns ? overlays : quiet} tooltip={inspecting} onZoom={onZoom} />
       ))}
     </section>
   )

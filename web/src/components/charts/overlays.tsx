@@ -21,6 +21,8 @@ export interface Mark {
 export interface Overlays {
   spans: Span[]
   marks: Mark[]
+  /** false: lines and hover titles only. The top row of charts names the marks; every chart repeating it buried the series. */
+  labels?: boolean
 }
 
 // 10 px system-ui, measured roughly: enough to keep a label inside the plot without measuring it.
@@ -118,23 +120,23 @@ export function MarkLayer({ overlays, domain, palette }: { overlays: Overlays; d
           </g>
         )
       })}
-      {clusters.map((cluster) => {
+      {overlays.labels !== false && clusters.map((cluster) => {
         const shown = cluster.marks.length > rows ? cluster.marks.slice(0, rows - 1) : cluster.marks
         const hidden = cluster.marks.slice(shown.length)
         const y = (row: number) => area.y + area.height - 4 - row * ROW_PX
-        // Each label whole where it can be: right of its line, else left of it, else slid
-        // inside the plot across the line; cut only when wider than the plot itself.
-        const place = (text: string) => {
+        // Each label by its own line, one row each within the cluster: right of the line,
+        // else left of it, else slid inside the plot across it; cut only when wider than the plot.
+        const place = (text: string, at: number) => {
           const label = fit(text, area.width - 6)
           const width = label.length * CHAR_PX
-          const x = cluster.x + 3 + width <= right - 3 ? cluster.x + 3 : cluster.x - 3 - width >= area.x + 3 ? cluster.x - 3 - width : Math.max(area.x + 3, right - 3 - width)
+          const x = at + 3 + width <= right - 3 ? at + 3 : at - 3 - width >= area.x + 3 ? at - 3 - width : Math.max(area.x + 3, right - 3 - width)
           return { label, x }
         }
-        const more = place(`+${hidden.length} more`)
+        const more = place(`+${hidden.length} more`, px(hidden[0]?.at ?? cluster.marks[0]!.at))
         return (
           <g key={`labels-${cluster.marks[0]!.key}`} className="mark-labels" fontSize={10}>
             {shown.map((mark, row) => {
-              const { label, x } = place(mark.text)
+              const { label, x } = place(mark.text, px(mark.at))
               return (
                 <text key={mark.key} className="mark-label" x={x} y={y(row)} fill={mark.kind === 'annotation' ? palette.annotation : palette.configMark} stroke={palette.halo} strokeWidth={3} paintOrder="stroke" data-full={mark.text}>
                   <title>{mark.text}</title>

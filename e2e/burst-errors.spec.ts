@@ -1,4 +1,5 @@
 import { expect, test, type Locator } from '@playwright/test'
+import { findPreset } from '../shared/presets.ts'
 import { getConfig, stopAnyBurst } from './support/api.ts'
 import { connection, openDashboard } from './support/dashboard.ts'
 import { CuttableProxy } from './support/proxy.ts'
@@ -50,7 +51,7 @@ test('with the server gone, Run says the server did not answer, by the preset th
     await page.goto(await proxy.start())
     await expect(connection(page)).toHaveAttribute('data-status', 'live')
     await proxy.cut()
-    await page.getByRole('button', { name: 'Run Steady below the knee' }).click()
+    await page.getByRole('button', { name: `Run ${findPreset('steady-at-80')!.title}` }).click()
     const alert = page.locator('li[data-preset="steady-at-80"]').getByRole('alert')
     await expect(alert).toContainText('The burst did not start: the Sluice server did not answer')
     await expect(alert).toContainText('Is it still running?')

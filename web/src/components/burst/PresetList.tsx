@@ -24,14 +24,20 @@ interface PresetListProps {
 }
 
 /**
- * The seed's experiments, one click each. Two lines a preset, so the knobs below stay in
- * view: the title (open it for what to watch), what it sends and which knobs it sets.
+ * The seed's experiments, one click each. A line a preset, so the knobs below stay in
+ * view: its title (open it for what it sends and what to watch) and the knobs it sets.
  */
 export const PresetList = memo(function PresetList({ presets, disabled, shownAbove, error, onRun }: PresetListProps) {
   return (
     <ul className="presets" aria-label="Presets">
       {presets.map((preset) => {
         const knobs = burstKnobsText(preset.spec.knobs)
+        const sends = (
+          <p className="preset-spec">
+            {specLine(preset.spec)}
+            {preset.variants && ` · ${preset.variants.length} runs: ${preset.variants.map((v) => v.label).join(', ')}`}
+          </p>
+        )
         const watch = (
           <p className="preset-watch" id={`watch-${preset.name}`}>
             <Prose text={preset.watch} />
@@ -46,9 +52,10 @@ export const PresetList = memo(function PresetList({ presets, disabled, shownAbo
                 </span>
               ) : (
                 <details className="preset-more">
-                  <summary className="preset-title" id={`preset-${preset.name}`} title="What to watch">
+                  <summary className="preset-title" id={`preset-${preset.name}`} title="What it sends and what to watch">
                     {preset.title}
                   </summary>
+                  {sends}
                   {watch}
                 </details>
               )}
@@ -56,10 +63,8 @@ export const PresetList = memo(function PresetList({ presets, disabled, shownAbo
                 Run
               </button>
             </div>
-            <p className="preset-spec">
-              {specLine(preset.spec)}
-              {knobs && <span className="preset-knobs"> · sets {knobs}</span>}
-            </p>
+            {/* The knobs a preset changes are what explain its charts: said before it runs, not hidden. */}
+            {knobs && <p className="preset-spec preset-knobs">sets {knobs}</p>}
             {error?.preset === preset.name && (
               <p role="alert" className="error small">
                 {error.message}

@@ -32,7 +32,8 @@ export function App() {
   const figures = useMemo(() => currentFigures(store.snapshots, store.lastFlush), [store, version])
   const lastBurst = useMemo(() => store.latest(), [store, version])
   // Refetch the run list when a burst starts or ends, not on every tick of it.
-  const burstKey = lastBurst ? `${lastBurst.id}:${lastBurst.endedAt ?? 'running'}` : ''
+  // And after every reconnection: a burst may have ended while the stream was away.
+  const burstKey = `${lastBurst ? `${lastBurst.id}:${lastBurst.endedAt ?? 'running'}` : ''}:${store.hellos}`
   const bursts = useBursts(burstKey)
   useBackfill(store, bursts.runs, figures?.time ?? null)
   const overlaysJson = JSON.stringify(useMemo(() => buildOverlays(store, bursts.runs), [store, version, bursts.runs]))

@@ -4,12 +4,16 @@ import { getJson } from '../api.ts'
 import { MAX_WINDOW_MS, type StreamStore } from '../lib/stream-store.ts'
 
 /**
- * Gives the burst charts the runs the stream cannot: the live stream only carries burst
+ * Gives the dashboard what the stream cannot: the end of a burst that came while the
+ * stream was away, and the runs of the burst charts. The live stream only carries burst
  * ticks from the moment the page connected, so after a reload a run that ended a minute
  * ago would be a shaded span over "No burst in this window". Runs within the charts'
  * longest window are fetched once each, one at a time, and folded into the store.
  */
 export function useBackfill(store: StreamStore, runs: readonly BurstSummary[], now: number | null): void {
+  // The list is fetched again after a reconnection: what it says has ended has ended.
+  useEffect(() => store.reconcile(runs), [store, runs])
+
   useEffect(() => {
     if (now === null) return
     const wanted = runs.filter((run) => !store.backfilled.has(run.id) && (run.endedAt ?? now) >= now - MAX_WINDOW_MS)

@@ -65,12 +65,15 @@ export class StreamStore {
   missedTicks = 0
   /** The newest flush seen, however long ago: the flush chart's caption. */
   lastFlush: FlushSample | null = null
+  /** `hello`s received: each is a (re)connection, after which events sent while away (a burst's end) are missing. */
+  hellos = 0
   /** Runs whose recorded series were folded into burstTicks (a reload, or joining mid-run). */
   readonly backfilled = new Set<string>()
   /** Bumped by every change; React memoises on it. */
   version = 0
 
   hello(hello: Hello): void {
+    this.hellos++
     const tickMs = hello.config.fixed.tickMs
     const capacity = Math.min(MAX_TICKS, Math.ceil(MAX_WINDOW_MS / tickMs) + 8)
     const sameRun = hello.startedAt === this.startedAt
@@ -194,6 +197,17 @@ export class StreamStore {
       if (live.name === live.id) live.name = s.name
     }
     this.version++
+  }
+
+  /**
+   * Ends bursts the stream still has running but the run list says have ended: their end
+   * was sent while the stream was away (only ticks are replayed on a reconnect).
+   */
+  reconcile(runs: readonly BurstSummary[]): void {
+    for (const run of runs) {
+      const live = this.bursts.get(run.id)
+      if (live && live.endedAt === null && run.status !== 'running') this.burst({ phase: run.status, id: run.id, at: run.endedAt ?? Date.now(), summary: run })
+    }
   }
 
   /** The latest burst to start: running, or the last to end. */

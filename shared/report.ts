@@ -115,6 +115,11 @@ function configuration(record: BurstRecord): string {
   if (spec.dripMs !== undefined) rows.push(['Slow-drip time', ms(spec.dripMs)])
   const knobs = Object.entries(spec.knobs ?? {})
   rows.push(['Knobs set for the run', knobs.length ? knobs.map(([k, v]) => `${k} = ${String(v)}`).join(', ') : 'none (the server’s settings at the time)'])
+  // Recorded with the run by newer servers: every live knob in force while it ran.
+  const inForce = Object.entries(record.summary.knobs ?? {})
+  if (inForce.length) rows.push(['Every knob in force', inForce.map(([k, v]) => `${k} = ${String(v)}`).join(', ')])
+  const s = record.summary
+  if (s.group) rows.push(['Comparison', `${s.group}: variant ${s.variant ?? '?'}${s.variants ? ` of ${s.variants.join(', ')}` : ''}`])
   // Fields a newer server records with the run (its settings, say): shown as they are.
   const extra = Object.entries(record).filter(([key]) => !['id', 'spec', 'summary', 'series'].includes(key))
   for (const [key, value] of extra) rows.push([key, typeof value === 'string' ? value : JSON.stringify(value)])

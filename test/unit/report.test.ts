@@ -19,7 +19,8 @@ const summary = {
   latency: { count: 294, p50: 2, p90: 5, p95: 7, p99: 12, p999: 20, max: 30 },
   server: { requestsByStatus: { 202: 270 }, rejectedByReason: { queue_full: 24 }, eventsAccepted: 2_700, peakRssBytes: 217_378_816, maxLoopDelayMs: 4 },
   generatorSaturated: false, generator: { pid: 1, cpuMeanCores: 0.3, cpuMaxCores: 0.4 }, warmupMs: 0,
-} as BurstSummary
+  knobs: { queueMaxEvents: 20_000, dbLatencyMs: 500, writer: 'copy' },
+} as unknown as BurstSummary
 
 const record: BurstRecord = {
   id: 'run-1',
@@ -47,7 +48,8 @@ describe('the HTML report of a run', () => {
     expect(html).toContain('<dt>Latency p95</dt><dd>7.00 ms</dd>')
     expect(html.match(/<svg role="img"/g)).toHaveLength(6)
     expect(html).toContain('id="chart-cpu"')
-    expect(html).toContain('dbLatencyMs = 500')
+    expect(html).toContain('<dt>Knobs set for the run</dt><dd>dbLatencyMs = 500</dd>')
+    expect(html).toContain('<dt>Every knob in force</dt><dd>queueMaxEvents = 20000, dbLatencyMs = 500, writer = copy</dd>')
     expect(html).toContain('started 2026-01-02 03:04:05 UTC')
   })
 

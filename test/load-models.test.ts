@@ -38,8 +38,10 @@ describe('open and closed models under a stall', () => {
     expect(open.latency.p90).toBeGreaterThanOrEqual(STALL_MS * 0.1)
 
     // Closed: its one connection waited once, then sent on; the stall is a single sample
-    // among many, so its percentiles hide what the open model shows.
-    expect(closed.latency.max).toBeGreaterThanOrEqual(STALL_MS * 0.8)
+    // among many, so its percentiles hide what the open model shows. How much of the stall
+    // that one request caught depends on when the generator, a process of its own, next got
+    // the CPU: on a busy machine 140 ms of it passed first (measured).
+    expect(closed.latency.max).toBeGreaterThanOrEqual(STALL_MS * 0.5)
     expect(closed.latency.p90).toBeLessThan(open.latency.p90)
     expect(closed.latency.p99).toBeLessThan(open.latency.p99)
   }, 90_000)

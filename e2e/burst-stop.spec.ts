@@ -26,6 +26,11 @@ test('a custom burst starts from the form, and Stop burst stops it', async ({ pa
   await expect.poll(async () => Number(await progress.getAttribute('value')), { message: 'progress moves' }).toBeGreaterThan(1_000)
   // Presets wait while a burst runs: one at a time.
   await expect(page.getByRole('button', { name: 'Run Queue-full spike' })).toBeDisabled()
+  // The bad-traffic mix goes out: malformed bodies are answered 400 while it runs. (Stopping
+  // on progress alone raced the generator's start on a busy CI machine: nothing sent yet.)
+  await expect
+    .poll(async () => (await listBursts(request)).bursts.find((b) => b.id === id)?.statuses['400'] ?? 0, { timeout: 30_000, message: 'malformed bodies answered 400' })
+    .toBeGreaterThan(0)
 
   await burst.getByRole('button', { name: 'Stop burst' }).click()
   await expect(burst).toHaveAttribute('data-phase', 'stopped')
@@ -37,6 +42,6 @@ test('a custom burst starts from the form, and Stop burst stops it', async ({ pa
   const run = bursts.find((b) => b.id === id)!
   expect(run.status).toBe('stopped')
   expect(run.durationMs).toBeLessThan(120_000)
-  // The bad-traffic mix went out: malformed bodies were answered 400.
+  // The stopped run keeps what it counted.
   expect(run.statuses['400'] ?? 0).toBeGreaterThan(0)
 })

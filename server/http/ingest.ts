@@ -39,7 +39,7 @@ export function ingestHandler(config: Config, pipeline: Pipeline, metrics: Pick<
       const holdsDeclared = bodyReading === 'buffer' && known
       if (holdsDeclared) held.grow(declared)
       watched = watch.watch(incoming.socket?.remoteAddress ?? '')
-      const reading = { limit: maxBody, timeoutMs: config.bodyTimeoutMs, signal: watched.signal, received: watched.arrived, kept: holdsDeclared ? undefined : held.grow }
+      const reading = { limit: maxBody, timeoutMs: config.bodyTimeoutMs, refusal: watched.refusal, received: watched.arrived, kept: holdsDeclared ? undefined : held.grow }
       let events
       if (isSmallBody(incoming, maxBody)) {
         events = parseBody(format, await readSmallBody(incoming, reading), limits)

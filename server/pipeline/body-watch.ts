@@ -1,4 +1,5 @@
 import { requestTimeout } from '../errors.ts'
+import { BodyRefusal } from './body.ts'
 
 /**
  * Stalled requests together may hold at most this share of the inflight slots and bytes:
@@ -23,9 +24,9 @@ export interface BodyWatchOptions {
   readonly caps: () => { readonly maxInflight: number; readonly maxInflightBytes: number }
 }
 
-/** One body being read: `signal` aborts with a 408 when it is too slow or stalls over its share. */
+/** One body being read: `refusal` fires with a 408 when it is too slow or stalls over its share. */
 export interface WatchedBody {
-  readonly signal: AbortSignal
+  readonly refusal: BodyRefusal
   /** Bytes of the body came in from the wire. */
   arrived(bytes: number): void
   /** The body is complete, or the request is over: stops watching. Safe to call twice. */
@@ -35,7 +36,7 @@ export interface WatchedBody {
 interface Reader {
   readonly client: string
   readonly started: number
-  readonly controller: AbortController
+  readonly refusal: BodyRefusal
   lastByte: number
   bytes: number
   stalled: boolean
@@ -72,12 +73,12 @@ export class BodyWatch {
 
   watch(client: string): WatchedBody {
     const now = performance.now()
-    const reader: Reader = { client, started: now, lastByte: now, bytes: 0, stalled: false, controller: new AbortController() }
+    const reader: Reader = { client, started: now, lastByte: now, bytes: 0, stalled: false, refusal: new BodyRefusal() }
     this.#readers.add(reader)
     // The timer runs only while some body is being read, so an idle server has none.
     this.#timer ??= setInterval(() => this.#check(), CHECK_MS).unref()
     return {
-      signal: reader.controller.signal,
+      refusal: reader.refusal,
       arrived: (bytes) => {
         // Leaves the shares with the bytes it stalled with, before counting the new ones.
         if (reader.stalled) this.#unstall(reader)
@@ -134,7 +135,7 @@ export class BodyWatch {
 
   #refuse(reader: Reader, error: Error): void {
     this.#forget(reader)
-    reader.controller.abort(error)
+    reader.refusal.refuse(error)
   }
 
   #forget(reader: Reader): void {

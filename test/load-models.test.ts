@@ -40,10 +40,11 @@ describe('open and closed models under a stall', () => {
     // Closed: its one connection waited once, then sent on; the stall is a single sample
     // among many, so its percentiles hide what the open model shows. How much of the stall
     // that one request caught depends on when the generator, a process of its own, next got
-    // the CPU: on a busy machine 140 ms of it passed first (measured).
+    // the CPU: on a busy machine 140 ms of it passed first (measured). Not compared at p99:
+    // a closed run that got fewer than 100 answers on a starved machine has its one stalled
+    // sample as p99 (424 ms against the open run's 381, seen at load 12).
     expect(closed.latency.max).toBeGreaterThanOrEqual(STALL_MS * 0.5)
     expect(closed.latency.p90).toBeLessThan(open.latency.p90)
-    expect(closed.latency.p99).toBeLessThan(open.latency.p99)
   }, 90_000)
 })
 

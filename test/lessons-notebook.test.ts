@@ -41,7 +41,8 @@ describe('GET /api/lessons/notebook', () => {
     const asPreset = runs.map((run) => ({ ...run, name: 'writers-compared' })).reverse()
     const text = writeNotebook(asPreset)
     const section = text.slice(text.indexOf('## How throughput changes'), text.indexOf('## How latency behaves'))
-    expect(section).toMatch(/\*\*writers-compared\*\* \(.+\): (Copy|Direct) committed/)
+    // Either arm may lead, or both "about the same" (5 connections on a loaded machine).
+    expect(section).toMatch(/\*\*writers-compared\*\* \(.+\): (Copy|Direct) (and (copy|direct) )?committed/)
     for (const run of runs) {
       expect(section).toContain(`[${run.variant}](/api/bursts/${run.id}) | ${Math.round(figuresOf(run).eventsPerSec)} |`)
       expect(section).toContain(`writer=${run.variant}, ack=commit, bodyReading=stream`)

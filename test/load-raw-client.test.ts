@@ -2,6 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server as 
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Cutter } from '../server/load/cutter.ts'
+import { startGenerator } from '../server/load/generator.ts'
 import type { Outcome } from '../server/load/outcome.ts'
 import { RawPool } from '../server/load/raw-client.ts'
 import { eventually } from './support/sluice.ts'
@@ -219,5 +220,23 @@ describe('the raw keep-alive client', () => {
     expect(outcomes).toEqual(Array.from({ length: 7 }, () => ({ status: 202, accepted: 1 })))
     expect(highWater).toBe(2)
     expect(server.connections).toHaveLength(2)
+  })
+})
+
+describe('a burst on the raw client', () => {
+  it('counts every answer of a server that closes the connection after each one, with no errors', async () => {
+    const server = await httpServer((_req, _body, res) => {
+      res.writeHead(503, { 'content-type': 'application/json', connection: 'close' })
+      res.end('{"error":"overloaded"}')
+    })
+    const spec = { model: 'closed', shape: { kind: 'steady', level: 3 }, durationMs: 500, body: { eventsPerRequest: 2, eventBytes: 100, format: 'ndjson' } } as const
+    const generator = startGenerator({ spec, host: '127.0.0.1', port: server.port, token: undefined, maxConnections: 3, tickMs: 250 }, () => {})
+    stops.push(async () => generator.stop())
+    const result = await generator.done
+    expect(result.sent).toBeGreaterThan(3)
+    expect(result.statuses).toEqual({ 503: result.sent })
+    expect(result.errors).toEqual({})
+    // A connection of its own for every request: the pool never reused a closed one.
+    expect(server.connections).toHaveLength(result.sent)
   })
 })

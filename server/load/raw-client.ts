@@ -46,16 +46,16 @@ export class RawPool {
       bytes = Buffer.concat([Buffer.from(head, 'latin1'), body.bytes])
       this.#bytes.set(body, bytes)
     }
-    return this.request(bytes, timeoutMs, cutter)
+    return this.#request(bytes, timeoutMs, cutter)
   }
 
   /** A GET of `path` with no body: how the warm-up opens connections. */
   get(path: string, timeoutMs: number, cutter: Cutter): Promise<Outcome> {
-    return this.request(Buffer.from(`GET ${path} HTTP/1.1\r\nHost: ${this.#host}\r\n\r\n`, 'latin1'), timeoutMs, cutter)
+    return this.#request(Buffer.from(`GET ${path} HTTP/1.1\r\nHost: ${this.#host}\r\n\r\n`, 'latin1'), timeoutMs, cutter)
   }
 
   /** Sends one complete request's `bytes`, on an idle connection, a new one, or the next one freed. */
-  request(bytes: Buffer, timeoutMs: number, cutter: Cutter): Promise<Outcome> {
+  #request(bytes: Buffer, timeoutMs: number, cutter: Cutter): Promise<Outcome> {
     if (cutter.cut || this.#destroyed) return Promise.resolve({ cancelled: true })
     return new Promise<Outcome>((resolve) => {
       const exchange = new Exchange(bytes, resolve, timeoutMs, cutter)

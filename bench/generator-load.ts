@@ -121,6 +121,6 @@ async function load(spec: GeneratorLoadSpec): Promise<GeneratorLoadResult> {
 // The harness imports only the types above; run, this file takes its spec as argv JSON.
 const spec = JSON.parse(process.argv[2] ?? '') as GeneratorLoadSpec
 process.stdout.write(`${JSON.stringify(await load(spec))}\n`)
-// The generator's agent and timers are gone; anything left (a socket the server has not
+// The generator's connection pool and timers are gone; anything left (a socket the server has not
 // closed yet) must not keep a finished load process alive.
 process.exit(0)

@@ -1,10 +1,12 @@
-import { Agent } from 'node:http'
 import { LATE_SEND_MS, SKIP_SEND_MS, warmupMsFor, type RequestKind } from '../../shared/bursts.ts'
 import { bodyFactory, type RequestBody } from './bodies.ts'
-import { Cutter, send, type Outcome } from './client.ts'
+import { send } from './client.ts'
+import { Cutter } from './cutter.ts'
+import type { Outcome } from './outcome.ts'
 import { requestMix } from './mix.ts'
 import type { GeneratorInput, GeneratorMessage, GeneratorResult } from './protocol.ts'
 import { arrivals, levelAt, peakLevel } from './shape.ts'
+import { RawPool } from './raw-client.ts'
 import { Tally, type LatencyByClass } from './tally.ts'
 import { openConnections, warmConnections } from './warm-up.ts'
 
@@ -78,8 +80,9 @@ export function startGenerator(input: GeneratorInput, report: (message: Generato
   const { normalBody } = options
   const bodyFor = normalBody ? (kind: RequestKind) => (kind === 'normal' ? normalBody : built(kind)) : built
   const nextKind = requestMix(spec)
-  // Enough idle sockets kept that the warm-up's connections all stay in the pool.
-  const agent = new Agent({ keepAlive: true, scheduling: 'lifo', maxFreeSockets: Math.max(256, maxConnections) })
+  // The open model holds at most maxConnections in flight, a closed one at most its level
+  // (validated against the same cap), so no request waits for a connection of the pool.
+  const pool = new RawPool(target, maxConnections)
   const cutter = new Cutter()
   // Wakes the open model's pump when a connection frees up.
   const slotFreed = new Waker()
@@ -203,7 +206,7 @@ export function startGenerator(input: GeneratorInput, report: (message: Generato
   async function fire(kind: RequestKind, intendedAt: number, late: boolean): Promise<void> {
     inflight++
     count(intendedAt - t0, (tally) => tally.countSent(kind, late))
-    const outcome = await send(target, kind, bodyFor(kind), { agent, dripMs, timeoutMs: REQUEST_TIMEOUT_MS + dripMs, cutter })
+    const outcome = await send(target, kind, bodyFor(kind), { pool, dripMs, timeoutMs: REQUEST_TIMEOUT_MS + dripMs, cutter })
     inflight--
     record(kind, intendedAt, outcome)
     slotFreed.wake()
@@ -266,7 +269,7 @@ export function startGenerator(input: GeneratorInput, report: (message: Generato
   }
 
   const done = (async (): Promise<GeneratorResult> => {
-    const warm = openConnections(agent, target, warmConnections(spec, maxConnections))
+    const warm = openConnections(pool, warmConnections(spec, maxConnections))
     cancelWarmUp = warm.cancel
     await warm.opened
     startClock()
@@ -287,7 +290,7 @@ export function startGenerator(input: GeneratorInput, report: (message: Generato
     if (end > secondIndex * SECOND_MS) {
       report({ type: 'second', window: second.window(end, end - secondIndex * SECOND_MS, level(), inflight, open), cpuCores: ownCpu() })
     }
-    agent.destroy()
+    pool.destroy()
     return sofar()
   })()
 

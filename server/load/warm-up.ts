@@ -1,6 +1,7 @@
-import { request, type Agent } from 'node:http'
-import { levelAt } from './shape.ts'
 import type { BurstSpec } from '../../shared/bursts.ts'
+import { Cutter } from './cutter.ts'
+import type { RawPool } from './raw-client.ts'
+import { levelAt } from './shape.ts'
 
 // Little's law: the connections the opening rate needs if answers take this long. A guess
 // on purpose: the run opens more as it needs them, within the warm-up its summary skips.
@@ -16,33 +17,12 @@ export function warmConnections(spec: BurstSpec, maxConnections: number): number
 }
 
 /**
- * Opens `count` keep-alive connections in `agent`'s pool, each with one GET /livez (an
- * agent only pools a socket that has carried a request). Never rejects; resolves when
- * every one is open, failed, or past the deadline, or once `cancelled` is called.
+ * Opens `count` keep-alive connections in `pool`, each carrying one GET /livez, so each is
+ * known to answer before the clock starts. Never rejects; resolves when every one is
+ * open, failed, or past the deadline, or once `cancel` is called.
  */
-export function openConnections(agent: Agent, target: { host: string; port: number }, count: number): { opened: Promise<void>; cancel(): void } {
-  const requests = new Set<ReturnType<typeof request>>()
-  const opened = Promise.all(Array.from({ length: count }, () => new Promise<void>((resolve) => {
-    const req = request({ host: target.host, port: target.port, path: '/livez', agent, timeout: CONNECT_DEADLINE_MS })
-    requests.add(req)
-    const done = () => {
-      requests.delete(req)
-      resolve()
-    }
-    req.on('response', (res) => {
-      res.resume()
-      res.on('end', done)
-      res.on('error', done)
-    })
-    req.on('timeout', () => req.destroy())
-    req.on('error', done)
-    req.on('close', done)
-    req.end()
-  }))).then(() => undefined)
-  return {
-    opened,
-    cancel() {
-      for (const req of requests) req.destroy()
-    },
-  }
+export function openConnections(pool: RawPool, count: number): { opened: Promise<void>; cancel(): void } {
+  const cutter = new Cutter()
+  const opened = Promise.all(Array.from({ length: count }, () => pool.get('/livez', CONNECT_DEADLINE_MS, cutter))).then(() => undefined)
+  return { opened, cancel: () => cutter.cutAll() }
 }

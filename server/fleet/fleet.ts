@@ -1,0 +1,66 @@
+import type { Sql } from '../db/client.ts'
+import type { Telemetry } from '../metrics/telemetry.ts'
+import { beatBuilder } from './beat.ts'
+import { FleetView } from './merge.ts'
+import { instanceRegistry } from './registry.ts'
+
+/**
+ * Once a second: one statement that upserts this instance's row and reads the others.
+ * Measured at idle (two instances on one embedded PostgreSQL, `nice -n 19`,
+ * process.cpuUsage over 30 s): see docs/fleet.md, "Instances and the fleet view".
+ */
+export const HEARTBEAT_MS = 1_000
+
+export interface Fleet {
+  readonly id: string
+  /** Writes a last beat that says this instance is gone, with its final counts, and stops beating. Safe to call twice. */
+  close(): Promise<void>
+}
+
+/**
+ * Makes this instance one of the fleet: it beats into `sluice_instances`, reads everyone
+ * else's beats, and from then on the stream publishes the fleet's snapshot instead of
+ * this process's own (server/fleet/merge.ts).
+ */
+export function joinFleet({ sql, id, telemetry, log }: { sql: Sql; id: string; telemetry: Telemetry; log: (line: string) => void }): Fleet {
+  const registry = instanceRegistry(sql, id)
+  const builder = beatBuilder(telemetry.metrics.requestLog.counts, telemetry.startedAt)
+  const view = new FleetView({ id, pid: process.pid })
+  telemetry.sampler.setView((local) => {
+    builder.add(local)
+    return view.merge(local, telemetry.metrics.requestLog.counts)
+  })
+
+  let beating: Promise<void> | undefined
+  let failing = false
+  const beat = async () => {
+    const payload = builder.take()
+    if (!payload) return
+    try {
+      view.observe(await registry.beat(payload))
+      if (failing) log('fleet heartbeat written again')
+      failing = false
+    } catch (error) {
+      // The database being away is the writer's news; say it once, keep beating.
+      if (!failing) log(`fleet heartbeat failed: ${(error as Error).message}`)
+      failing = true
+    }
+  }
+  const timer = setInterval(() => {
+    // A beat slower than a second (a database stall) is not stacked behind another.
+    beating ??= beat().finally(() => (beating = undefined))
+  }, HEARTBEAT_MS)
+  timer.unref()
+
+  let closing: Promise<void> | undefined
+  return {
+    id,
+    close: () =>
+      (closing ??= (async () => {
+        clearInterval(timer)
+        await beating
+        const last = builder.take('gone')
+        if (last) await registry.beat(last).catch((error: Error) => log(`fleet: could not mark this instance gone: ${error.message}`))
+      })()),
+  }
+}

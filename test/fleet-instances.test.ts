@@ -67,8 +67,8 @@ describe('instances on one database', () => {
     const fromC = await committedOf(c.url)
     expect(fromC).toEqual({ committed: REQUESTS.c * EVENTS_PER_REQUEST, instance: 'c' })
     expect(a.pipeline.stats.eventsCommitted + b.pipeline.stats.eventsCommitted + fromC.committed).toBe(TOTAL_EVENTS)
-    const [{ n }] = await db<Array<{ n: number }>>`select count(*)::int as n from events`
-    expect(n).toBe(TOTAL_EVENTS)
+    const [rows] = await db<Array<{ n: number }>>`select count(*)::int as n from events`
+    expect(rows!.n).toBe(TOTAL_EVENTS)
     expect((await committedOf(a.url)).instance).toBe('a')
 
     // Killed: no last word, so gone once its heartbeat is three seconds old.

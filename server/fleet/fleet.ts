@@ -10,6 +10,8 @@ import { instanceRegistry } from './registry.ts'
  * process.cpuUsage over 30 s): see docs/fleet.md, "Instances and the fleet view".
  */
 export const HEARTBEAT_MS = 1_000
+/** A stop waits this long for its last beat (final counts, "gone"): with the database away it must not hold up the exit; its row then ages out, gone in 3 s. */
+const LAST_BEAT_TIMEOUT_MS = 3_000
 
 export interface Fleet {
   readonly id: string
@@ -58,9 +60,15 @@ export function joinFleet({ sql, id, telemetry, log }: { sql: Sql; id: string; t
     close: () =>
       (closing ??= (async () => {
         clearInterval(timer)
-        await beating
-        const last = builder.take('gone')
-        if (last) await registry.beat(last).catch((error: Error) => log(`fleet: could not mark this instance gone: ${error.message}`))
+        let timeout: NodeJS.Timeout | undefined
+        const deadline = new Promise<void>((resolve) => (timeout = setTimeout(resolve, LAST_BEAT_TIMEOUT_MS)))
+        const last = async () => {
+          await beating
+          const payload = builder.take('gone')
+          if (payload) await registry.beat(payload)
+        }
+        await Promise.race([last().catch((error: Error) => log(`fleet: could not mark this instance gone: ${error.message}`)), deadline])
+        clearTimeout(timeout)
       })()),
   }
 }

@@ -1,3 +1,4 @@
+import type { WriterState } from '../../shared/ingest.ts'
 import type { IngestCounts, InstanceSnapshot, MetricsSnapshot } from '../../shared/metrics.ts'
 import { diagnose } from '../metrics/diagnosis.ts'
 import { addSparse, LOG_BUCKETS, quantileMs } from '../metrics/log-histogram.ts'
@@ -208,7 +209,7 @@ export class FleetView {
       },
       admission: beats.reduce((a, b) => (b.admission.shedFraction > a.shedFraction ? b.admission : a), local.admission),
       flushes: flushes.sort((a, b) => a.at - b.at),
-      writer: { strategy: local.writer.strategy, state: beats.some((b) => b.writer.state === 'retrying') ? 'retrying' : local.writer.state },
+      writer: { strategy: local.writer.strategy, state: writerState([local.writer.state, ...beats.map((b) => b.writer.state)]) },
       memory: {
         rssBytes: sum((s) => s.memory.rssBytes),
         heapUsedBytes: sum((s) => s.memory.heapUsedBytes),
@@ -258,6 +259,13 @@ function peerInstance(peer: Peer, gone: boolean): InstanceSnapshot {
     memory: b.memory,
     ...(gone ? {} : { diagnosis: b.diagnosis }),
   }
+}
+
+/** The fleet's writer: retrying if any is, else writing if any is, else this instance's. */
+function writerState(states: readonly WriterState[]): WriterState {
+  if (states.includes('retrying')) return 'retrying'
+  if (states.includes('writing')) return 'writing'
+  return states[0]!
 }
 
 function maxOrNull(values: ReadonlyArray<number | null>): number | null {

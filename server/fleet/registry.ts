@@ -25,16 +25,32 @@ export function instanceRegistry(sql: Sql, id: string) {
     /** Writes this instance's beat and returns every other row written in the last 10 minutes. */
     async beat(beat: Beat): Promise<PeerRow[]> {
       if (++beats % SWEEP_EVERY_BEATS === 0) await sql`delete from sluice_instances where seen_at < now() - make_interval(secs => ${ROW_TTL_SECONDS})`
-      const rows = await sql<Array<{ id: string; snapshot: Beat; age_ms: number }>>`
+      // Sent as text: a parameter the server types as json is JSON-encoded again by postgres.js (a string in a string).
+      const rows = await sql<Array<{ id: string; snapshot: string; age_ms: number }>>`
         with up as (
-          insert into sluice_instances (id, seen_at, snapshot) values (${id}, now(), ${JSON.stringify(beat)}::json)
+          insert into sluice_instances (id, seen_at, snapshot) values (${id}, now(), ${JSON.stringify(beat)}::text::json)
           on conflict (id) do update set seen_at = excluded.seen_at, snapshot = excluded.snapshot
         )
-        select id, snapshot, (extract(epoch from now() - seen_at) * 1000)::float8 as age_ms
+        select id, snapshot::text as snapshot, (extract(epoch from now() - seen_at) * 1000)::float8 as age_ms
         from sluice_instances
         where id <> ${id} and seen_at > now() - make_interval(secs => ${ROW_TTL_SECONDS})`
-      return rows.map((row) => ({ id: row.id, ageMs: Math.max(0, row.age_ms), beat: row.snapshot }))
+      const peers: PeerRow[] = []
+      for (const row of rows) {
+        const beat = parseBeat(row.snapshot)
+        if (beat) peers.push({ id: row.id, ageMs: Math.max(0, Number(row.age_ms)), beat })
+      }
+      return peers
     },
+  }
+}
+
+/** A row another build (or a hand) wrote wrong is left out rather than breaking every tick. */
+function parseBeat(text: string): Beat | undefined {
+  try {
+    const beat = JSON.parse(text) as Beat
+    return typeof beat === 'object' && beat !== null && typeof beat.total === 'object' && typeof beat.beat === 'number' && typeof beat.pid === 'number' ? beat : undefined
+  } catch {
+    return undefined
   }
 }
 

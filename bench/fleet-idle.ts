@@ -34,6 +34,7 @@ try {
   console.log(`idle, two instances in one process: ${(idle / (IDLE_MS / 1000)).toFixed(2)} ms CPU per second (${(idle / IDLE_MS * 100).toFixed(2)} % of a core)`)
 
   const local = a.telemetry.sampler.latest!
+  console.log(`a snapshot with ${local.instances.length} instances: ${JSON.stringify(local).length} bytes, of which each instance's entry about ${JSON.stringify(local.instances[0]).length}`)
   const builder = beatBuilder(a.telemetry.metrics.requestLog.counts, Date.now())
   const registry = instanceRegistry(a.sql, 'probe')
   const view = new FleetView({ id: 'probe', pid: process.pid })

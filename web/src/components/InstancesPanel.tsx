@@ -15,35 +15,40 @@ export const InstancesPanel = memo(function InstancesPanel({ rows }: { rows: rea
       <h2 id="instances-title">
         Instances <span className="muted small">{live} live of {rows.length}</span>
       </h2>
-      <div className="table-scroll">
-        <table className="instances" aria-label="Instances">
-          <thead>
-            <tr>
-              <th scope="col">instance</th>
-              <th scope="col">state</th>
-              <th scope="col">req/s</th>
-              <th scope="col">queue</th>
-              <th scope="col">loop p99</th>
-              <th scope="col">RSS</th>
+      <table className="instances" aria-label="Instances">
+        <colgroup>
+          <col style={{ width: '31%' }} />
+          <col style={{ width: '14%' }} />
+          <col style={{ width: '14%' }} />
+          <col style={{ width: '22%' }} />
+          <col style={{ width: '19%' }} />
+        </colgroup>
+        <thead>
+          <tr>
+            <th scope="col">instance</th>
+            <th scope="col">req/s</th>
+            <th scope="col">queue</th>
+            <th scope="col" title="event-loop delay, p99">loop p99</th>
+            <th scope="col">RSS</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.id} data-instance={row.id} data-state={row.state} className={row.gone ? 'gone' : undefined}>
+              <th scope="row">
+                {row.id}
+                <small className="muted">
+                  pid {row.pid} · <span className="instance-state">{row.bottleneck && !row.gone ? `${row.state}, ${row.bottleneck}` : row.state}</span>
+                </small>
+              </th>
+              <td>{row.gone ? '–' : rate(row.requestsPerSec)}</td>
+              <td>{row.gone ? '–' : percent(row.queueFill)}</td>
+              <td>{row.gone ? '–' : ms(row.loopP99Ms)}</td>
+              <td>{row.gone ? '–' : bytes(row.rssBytes)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.id} data-instance={row.id} data-state={row.state} className={row.gone ? 'gone' : undefined}>
-                <th scope="row" title={`pid ${row.pid}`}>
-                  {row.id}
-                  <small className="muted"> pid {row.pid}</small>
-                </th>
-                <td>{row.bottleneck && !row.gone ? `${row.state} · ${row.bottleneck}` : row.state}</td>
-                <td>{row.gone ? '–' : rate(row.requestsPerSec)}</td>
-                <td>{row.gone ? '–' : percent(row.queueFill)}</td>
-                <td>{row.gone ? '–' : ms(row.loopP99Ms)}</td>
-                <td>{row.gone ? '–' : bytes(row.rssBytes)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </tbody>
+      </table>
     </section>
   )
 })

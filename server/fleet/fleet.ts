@@ -7,8 +7,8 @@ import { instanceRegistry } from './registry.ts'
 /**
  * Once a second: one statement that upserts this instance's row and reads the others.
  * Measured (bench/fleet-idle.ts: two idle instances on one embedded PostgreSQL, `nice -n
- * 19`, process.cpuUsage, load average 10 on 2 cores): a beat costs 1.5 ms of CPU and a
- * merge 0.19 ms a tick, so 2.2 ms a second, 0.2 % of a core, beside the 31 ms a second an
+ * 19`, process.cpuUsage, load average 10 on 2 cores): a beat costs 1.3–1.5 ms of CPU and a
+ * merge 0.19–0.23 ms a tick, so 2.2 ms a second, 0.2 % of a core, beside the 31 ms a second an
  * idle instance spends on its own ticks and loop probe (62 ms for the two over 30 s).
  */
 export const HEARTBEAT_MS = 1_000

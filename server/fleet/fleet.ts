@@ -30,9 +30,17 @@ export function joinFleet({ sql, id, telemetry, log }: { sql: Sql; id: string; t
   const registry = instanceRegistry(sql, id)
   const builder = beatBuilder(telemetry.metrics.requestLog.counts, telemetry.startedAt)
   const view = new FleetView({ id, pid: process.pid })
+  let mergeFailed = false
   telemetry.sampler.setView((local) => {
     builder.add(local)
-    return view.merge(local, telemetry.metrics.requestLog.counts)
+    try {
+      return view.merge(local, telemetry.metrics.requestLog.counts)
+    } catch (error) {
+      // Other instances' rows are foreign input: a bad one must not stop this stream.
+      if (!mergeFailed) log(`fleet: merging the other instances failed, showing this one alone: ${(error as Error).stack ?? error}`)
+      mergeFailed = true
+      return local
+    }
   })
 
   let beating: Promise<void> | undefined

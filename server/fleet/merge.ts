@@ -1,8 +1,8 @@
-import type { WriterState } from '../../shared/ingest.ts'
 import type { IngestCounts, InstanceSnapshot, MetricsSnapshot } from '../../shared/metrics.ts'
 import { diagnose } from '../metrics/diagnosis.ts'
 import { addSparse, LOG_BUCKETS, quantileMs } from '../metrics/log-histogram.ts'
 import type { Beat } from './beat.ts'
+import { mergeGauges } from './gauges.ts'
 import { addCounts, isZero, mapCounts, perSecond, scaleCounts, subtractCounts, zeroIngestCounts } from './counts.ts'
 
 /** An instance whose last heartbeat is older than this is gone (three missed beats). */
@@ -184,44 +184,14 @@ export class FleetView {
     // Alone (or with gone instances only), the figures are this instance's own, as sent before there was a fleet.
     if (live.length === 0 && !tickChanged && peerRequests === 0) return { ...local, total, instances }
 
-    const beats = live.map((peer) => peer.beat)
-    const sum = (read: (s: Pick<Beat, 'queue' | 'inflight' | 'memory' | 'connections'>) => number) => beats.reduce((n, b) => n + read(b), read(local))
-    const worst = (read: (s: Pick<Beat, 'eventLoop'>) => number) => beats.reduce((n, b) => Math.max(n, read(b)), read(local))
     const requests = local.requestLatency.count + Math.round(peerRequests)
     const merged: Omit<MetricsSnapshot, 'diagnosis'> = {
       ...local,
       tick,
       perSec: tickChanged ? perSecond(tick, local.elapsedMs) : local.perSec,
       total,
-      queue: {
-        events: sum((s) => s.queue.events),
-        bytes: sum((s) => s.queue.bytes),
-        capacityEvents: sum((s) => s.queue.capacityEvents),
-        capacityBytes: sum((s) => s.queue.capacityBytes),
-        oldestAgeMs: Math.max(local.queue.oldestAgeMs, ...beats.map((b) => b.queue.oldestAgeMs)),
-      },
-      inflight: { requests: sum((s) => s.inflight.requests), bytes: sum((s) => s.inflight.bytes) },
-      connections: { open: sum((s) => s.connections.open) },
-      cpu: {
-        server: beats.reduce((n, b) => n + b.cpu.server, local.cpu.server),
-        database: maxOrNull([local.cpu.database, ...beats.map((b) => b.cpu.database)]),
-        generator: sumOrNull([local.cpu.generator, ...beats.map((b) => b.cpu.generator)]),
-      },
-      admission: beats.reduce((a, b) => (b.admission.shedFraction > a.shedFraction ? b.admission : a), local.admission),
+      ...mergeGauges(local, live.map((peer) => peer.beat)),
       flushes: flushes.sort((a, b) => a.at - b.at),
-      writer: { strategy: local.writer.strategy, state: writerState([local.writer.state, ...beats.map((b) => b.writer.state)]) },
-      memory: {
-        rssBytes: sum((s) => s.memory.rssBytes),
-        heapUsedBytes: sum((s) => s.memory.heapUsedBytes),
-        heapTotalBytes: sum((s) => s.memory.heapTotalBytes),
-        externalBytes: sum((s) => s.memory.externalBytes),
-      },
-      eventLoop: {
-        delayP50Ms: worst((s) => s.eventLoop.delayP50Ms),
-        delayP99Ms: worst((s) => s.eventLoop.delayP99Ms),
-        delayMaxMs: worst((s) => s.eventLoop.delayMaxMs),
-        utilization: worst((s) => s.eventLoop.utilization),
-      },
       // From the merged buckets once another instance's requests are in; alone, the exact figures.
       requestLatency: peerRequests > 0 && localLog
         ? { count: requests, p50Ms: quantileMs(latency, 0.5), p99Ms: quantileMs(latency, 0.99) }
@@ -259,21 +229,4 @@ function peerInstance(peer: Peer, gone: boolean): InstanceSnapshot {
     memory: b.memory,
     ...(gone ? {} : { diagnosis: b.diagnosis }),
   }
-}
-
-/** The fleet's writer: retrying if any is, else writing if any is, else this instance's. */
-function writerState(states: readonly WriterState[]): WriterState {
-  if (states.includes('retrying')) return 'retrying'
-  if (states.includes('writing')) return 'writing'
-  return states[0]!
-}
-
-function maxOrNull(values: ReadonlyArray<number | null>): number | null {
-  const present = values.filter((v): v is number => v !== null)
-  return present.length ? Math.max(...present) : null
-}
-
-function sumOrNull(values: ReadonlyArray<number | null>): number | null {
-  const present = values.filter((v): v is number => v !== null)
-  return present.length ? present.reduce((a, b) => a + b, 0) : null
 }

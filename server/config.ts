@@ -16,6 +16,8 @@ export interface Config {
   readonly port: number
   /** External PostgreSQL; undefined starts the embedded one. */
   readonly databaseUrl: string | undefined
+  /** This instance's name in the fleet (server/fleet/instance-id.ts); undefined: host:port/pid. */
+  readonly instance: string | undefined
   readonly dataDir: string
   readonly token: string | undefined
   readonly maxBodyBytes: number
@@ -94,6 +96,7 @@ export const DEFAULTS: Config = Object.freeze({
   host: '127.0.0.1',
   port: 8080,
   databaseUrl: undefined,
+  instance: undefined,
   dataDir: '.sluice',
   token: undefined,
   maxBodyBytes: 1 * MiB,
@@ -188,6 +191,7 @@ export function loadConfig(env: Env = process.env, options: Partial<Config> = {}
     host: str(env, 'HOST', DEFAULTS.host)!,
     port: int(env, 'PORT', DEFAULTS.port, 0, 65535),
     databaseUrl: str(env, 'DATABASE_URL', undefined),
+    instance: str(env, 'SLUICE_INSTANCE', undefined),
     dataDir: str(env, 'SLUICE_DATA_DIR', DEFAULTS.dataDir)!,
     token: str(env, 'SLUICE_TOKEN', undefined),
     maxBodyBytes: knob(env, 'SLUICE_MAX_BODY_BYTES', 'maxBodyBytes', DEFAULTS.maxBodyBytes),

@@ -9,6 +9,8 @@ import { migrate } from './db/schema.ts'
 import { createApp } from './http/app.ts'
 import { gatedServer, shedFirst } from './http/shed.ts'
 import { effectiveConfig } from './http/config-api.ts'
+import { joinFleet, type Fleet } from './fleet/fleet.ts'
+import { instanceId } from './fleet/instance-id.ts'
 import { BurstManager } from './load/manager.ts'
 import { cpuSampler } from './metrics/cpu.ts'
 import { createTelemetry, type Telemetry } from './metrics/telemetry.ts'
@@ -25,6 +27,8 @@ export interface Sluice {
   readonly bursts: BurstManager
   /** Metrics core, sampler, SSE hub (publish events here) and Prometheus registry. */
   readonly telemetry: Telemetry
+  /** This instance in the fleet: its id, its heartbeat. */
+  readonly fleet: Fleet
   /** Graceful stop: refuse new work, drain the queue, stop the database. Safe to call twice. */
   close(): Promise<DrainReport>
 }
@@ -108,6 +112,9 @@ export async function startSluice(config: Config, log: Log = () => {}): Promise<
     live.metrics.trackConnections(server)
     const address = await listen(server, config)
     pipeline.start()
+    const fleet = joinFleet({ sql, id: instanceId({ ...config, port: address.port }), telemetry: live, log })
+    // Each process is scraped on its own (docs/metrics.md); the label says which one a series is.
+    live.registry.setDefaultLabels({ instance: fleet.id })
     live.start()
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
     const url = `http://${host}:${address.port}`
@@ -136,12 +143,13 @@ export async function startSluice(config: Config, log: Log = () => {}): Promise<
       await new Promise((resolve) => setImmediate(resolve))
       // A last tick shows the drained queue, then the streams end.
       live.stop()
+      await fleet.close()
       server.closeAllConnections()
       await sql!.end({ timeout: 5 })
       await embedded?.stop()
       return report
     }
-    return { url, config, pipeline, sql, embedded, bursts, telemetry: live, close }
+    return { url, config, pipeline, sql, embedded, bursts, telemetry: live, fleet, close }
   } catch (error) {
     telemetry?.stop()
     await spool?.close()

@@ -143,4 +143,28 @@ export interface MetricsSnapshot {
     /** Clients dropped since start because they did not keep up. */
     droppedTotal: number
   }
+  /**
+   * Every instance of the fleet (server/fleet), the one serving this stream first: all
+   * the other fields are fleet totals. Alone, it holds this instance only.
+   */
+  instances: InstanceSnapshot[]
+}
+
+/** `gone`: stopped cleanly, or no heartbeat for a few seconds; kept a while so the view shows it died. */
+export type InstanceLifecycle = Lifecycle | 'gone'
+
+/** One instance's own figures, as its last heartbeat (or, for the serving one, this tick) had them. */
+export interface InstanceSnapshot {
+  /** SLUICE_INSTANCE, or host:port/pid. */
+  id: string
+  pid: number
+  lifecycle: InstanceLifecycle
+  /** Epoch ms, on the serving instance's clock, when its figures were taken. */
+  seenAt: number
+  perSec: IngestCounts
+  queue: MetricsSnapshot['queue']
+  inflight: MetricsSnapshot['inflight']
+  eventLoop: MetricsSnapshot['eventLoop']
+  memory: MetricsSnapshot['memory']
+  diagnosis?: Diagnosis
 }

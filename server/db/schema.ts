@@ -55,6 +55,13 @@ const MIGRATIONS: string[] = [
      last_seq    bigint not null,
      primary key (instance, first_seq)
    )`,
+  // The fleet's heartbeats (server/fleet/registry.ts): one row per instance, its last
+  // compact snapshot as json (written whole every second, never queried inside).
+  `create table if not exists sluice_instances (
+     id          text primary key,
+     seen_at     timestamptz not null default now(),
+     snapshot    json not null
+   )`,
 ]
 
 const LOCK_KEY = 0x51_1c_e0

@@ -7,6 +7,7 @@ import { zeroCounts } from '../../shared/records.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
 import type { PipelineStats } from '../pipeline/stats.ts'
 import { BucketHistogram } from './histogram.ts'
+import { LogHistogram } from './log-histogram.ts'
 
 
 const FLUSH_EVENT_BOUNDS = [1, 10, 50, 100, 500, 1_000, 2_500, 5_000, 10_000, 50_000, 100_000]
@@ -79,6 +80,8 @@ export class MetricsCore {
     accepted: new BucketHistogram(REQUEST_SECONDS_BOUNDS),
     refused: new BucketHistogram(REQUEST_SECONDS_BOUNDS),
   }
+  /** Every request's time in log buckets, since start: what instances add up for fleet percentiles (server/fleet). */
+  readonly requestLog = new LogHistogram()
 
   readonly #latencyMicros = createHistogram()
   readonly #loopDelayMicros = createHistogram()
@@ -104,6 +107,7 @@ export class MetricsCore {
     this.requestSecondsSum += ms / 1000
     this.requestCount++
     this.requestSeconds[outcome].observe(ms / 1000)
+    this.requestLog.observe(ms)
   }
 
   /** Counts `server`'s open connections, whether or not a request on them was read. */

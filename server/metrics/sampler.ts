@@ -66,10 +66,19 @@ export class Sampler {
   #timer: NodeJS.Timeout | undefined
   #lastAt = performance.now()
   #lastTotals = ZERO
+  #view: ((local: MetricsSnapshot) => MetricsSnapshot) | undefined
 
   constructor(options: SamplerOptions) {
     this.#options = options
     this.#seq = Math.floor(Date.now() / options.tickMs)
+  }
+
+  /**
+   * What is published instead of this process's own snapshot: the fleet's view of it
+   * (server/fleet, a layer above, hence a hook rather than an import).
+   */
+  setView(view: (local: MetricsSnapshot) => MetricsSnapshot): void {
+    this.#view = view
   }
 
   start(): void {
@@ -130,8 +139,10 @@ export class Sampler {
       eventLoop: { ...loop },
       requestLatency: { ...latency },
       sse: { clients: core.sse.clients, bufferedBytes: core.sse.bufferedBytes, droppedTotal: core.sse.droppedTotal },
+      instances: [],
     }
-    const snapshot: MetricsSnapshot = { ...measured, diagnosis: diagnose(measured) }
+    const local: MetricsSnapshot = { ...measured, diagnosis: diagnose(measured) }
+    const snapshot = this.#view ? this.#view(local) : local
     this.latest = snapshot
     this.#options.publish(snapshot, JSON.stringify(snapshot))
     return snapshot

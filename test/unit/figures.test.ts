@@ -30,6 +30,7 @@ function snapshot(seq: number, tick: Partial<IngestCounts> = {}, changes: Partia
     eventLoop: { delayP50Ms: 1, delayP99Ms: 2, delayMaxMs: 3, utilization: 0.1 },
     requestLatency: { count: 0, p50Ms: null, p99Ms: null },
     sse: { clients: 1, bufferedBytes: 0, droppedTotal: 0 },
+    instances: [],
     ...changes,
   }
 }

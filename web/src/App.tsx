@@ -5,6 +5,7 @@ import { BurstPanel } from './components/burst/BurstPanel.tsx'
 import type { Overlays } from './components/charts/overlays.tsx'
 import { ConnectionBadge } from './components/ConnectionBadge.tsx'
 import { Headline } from './components/Headline.tsx'
+import { InstancesPanel } from './components/InstancesPanel.tsx'
 import { KnobsPanel } from './components/KnobsPanel.tsx'
 import { LessonsView } from './components/lessons/LessonsView.tsx'
 import { LiveCharts } from './components/LiveCharts.tsx'
@@ -18,6 +19,7 @@ import { useStream } from './hooks/useStream.ts'
 import { useTheme } from './hooks/useTheme.ts'
 import { useUrlState } from './hooks/useUrlState.ts'
 import { currentFigures } from './lib/figures.ts'
+import { instanceRows } from './lib/instances.ts'
 import { buildOverlays } from './lib/overlays.ts'
 import { MIN_RANGE_MS } from './lib/url-state.ts'
 
@@ -31,6 +33,7 @@ export function App() {
   // The store is mutable; `version` is what says it changed.
   const figures = useMemo(() => currentFigures(store.snapshots, store.lastFlush), [store, version])
   const lastBurst = useMemo(() => store.latest(), [store, version])
+  const instances = useMemo(() => instanceRows(store.snapshots.last()), [store, version])
   // Refetch the run list when a burst starts or ends, not on every tick of it.
   // And after every reconnection: a burst may have ended while the stream was away.
   const burstKey = `${lastBurst ? `${lastBurst.id}:${lastBurst.endedAt ?? 'running'}` : ''}:${store.hellos}`
@@ -89,6 +92,7 @@ export function App() {
         <main className="live">
           <LiveCharts store={store} version={version} windowMs={view.windowMs} range={view.range} figures={figures} config={config} palette={palette} overlays={overlays} onZoom={onZoom} />
           <aside className="side">
+            <InstancesPanel rows={instances} />
             <BurstPanel presets={singleRuns} current={lastBurst} listError={bursts.listError} onStart={onStart} onStop={onStop} />
             <KnobsPanel config={config} error={knobs.error} onChange={onKnob} />
           </aside>

@@ -42,6 +42,8 @@ export interface Palette {
   runA: string
   runB: string
   tooltip: string
+  /** One per instance of a fleet, in the order they first appear; more instances than hues reuse them. */
+  instances: readonly string[]
 }
 
 const reasonHues = ['#ef4444', '#f97316', '#eab308', '#a855f7', '#ec4899', '#dc2626', '#fb923c', '#c026d3', '#94a3b8']
@@ -50,6 +52,7 @@ const triggerHues: Record<FlushTrigger, string> = { size: '#22c55e', bytes: '#14
 const shared = {
   reasons: recordOf(REJECT_REASONS, (_, i) => reasonHues[i % reasonHues.length]!),
   triggers: triggerHues,
+  instances: ['#3b82f6', '#f97316', '#10b981', '#e11d48', '#8b5cf6', '#eab308', '#06b6d4', '#a16207'],
 }
 
 export const PALETTES: Record<ThemeName, Palette> = {

@@ -16,6 +16,9 @@ export interface Row {
   requests: number | null
   /** Rejected requests per second, keyed `rej_<reason>`. */
   [rejected: `rej_${string}`]: number | null
+  /** One instance of a fleet: queue fill (%) keyed `iq_<index>`, event-loop p99 (ms) `il_<index>`, index into Frame.instanceIds. */
+  [instanceQueue: `iq_${number}`]: number | null
+  [instanceLoop: `il_${number}`]: number | null
   queueFill: number | null
   queueBytesFill: number | null
   queueEvents: number | null
@@ -77,7 +80,15 @@ export interface Frame {
   rejectReasons: RejectReason[]
   /** Snapshots in the window before folding: what a chart would draw without decimation. */
   snapshots: number
+  /**
+   * Instances that were live in the window when there were ever two or more (a fleet),
+   * in the order they appeared, at most MAX_INSTANCE_LINES; empty for a lone instance.
+   */
+  instanceIds: string[]
 }
+
+/** Lines per chart past which one per instance is noise: the panel lists them all. */
+export const MAX_INSTANCE_LINES = 8
 
 const MB = 1024 * 1024
 
@@ -110,6 +121,9 @@ interface Acc {
   lagMax: number
   elu: number
   n: number
+  /** Per instance index: the bucket's peak queue fill (0..1) and event-loop p99. */
+  instQueue: Map<number, number>
+  instLoop: Map<number, number>
 }
 
 function emptyAcc(): Acc {
@@ -117,7 +131,20 @@ function emptyAcc(): Acc {
     t: 0, elapsed: 0, accepted: 0, committed: 0, requests: 0,
     rejected: zeroCounts(REJECT_REASONS),
     queueFill: 0, queueBytesFill: 0, queueEvents: 0, queueAgeMs: 0, inflight: 0, connections: 0, admDelay: 0, admTarget: 0, shedPct: 0, cpuServer: 0, cpuDatabase: null, cpuGenerator: null, flushEvents: null, flushMs: null,
-    rss: 0, heapUsed: 0, heapTotal: 0, lagP50: 0, lagP99: 0, lagMax: 0, elu: 0, n: 0,
+    rss: 0, heapUsed: 0, heapTotal: 0, lagP50: 0, lagP99: 0, lagMax: 0, elu: 0, n: 0, instQueue: new Map(), instLoop: new Map(),
+  }
+}
+
+/** Each live instance's queue fill and loop p99 into the bucket; `index` numbers instance ids for the frame. */
+function addInstances(acc: Acc, s: MetricsSnapshot, index: (id: string) => number | undefined): void {
+  // History from before there was a fleet has no list.
+  for (const instance of s.instances ?? []) {
+    if (instance.lifecycle === 'gone') continue
+    const i = index(instance.id)
+    if (i === undefined) continue
+    const fill = instance.queue.capacityEvents > 0 ? instance.queue.events / instance.queue.capacityEvents : 0
+    acc.instQueue.set(i, Math.max(acc.instQueue.get(i) ?? 0, fill))
+    acc.instLoop.set(i, Math.max(acc.instLoop.get(i) ?? 0, instance.eventLoop.delayP99Ms))
   }
 }
 
@@ -155,7 +182,7 @@ function add(acc: Acc, s: MetricsSnapshot): void {
   acc.n++
 }
 
-function toRow(acc: Acc, reasons: readonly RejectReason[]): Row {
+function toRow(acc: Acc, reasons: readonly RejectReason[], instances: number): Row {
   const perSec = acc.elapsed > 0 ? 1000 / acc.elapsed : 0
   const row: Row = {
     t: acc.t,
@@ -185,6 +212,10 @@ function toRow(acc: Acc, reasons: readonly RejectReason[]): Row {
     elu: (acc.elu / acc.n) * 100,
   }
   for (const reason of reasons) row[`rej_${reason}`] = acc.rejected[reason] * perSec
+  for (let i = 0; i < instances; i++) {
+    row[`iq_${i}`] = acc.instQueue.has(i) ? acc.instQueue.get(i)! * 100 : null
+    row[`il_${i}`] = acc.instLoop.get(i) ?? null
+  }
   return row
 }
 
@@ -247,6 +278,9 @@ export function buildFrame(snapshots: Ring<MetricsSnapshot>, burstTicks: Ring<Bu
     for (const reason of REJECT_REASONS) if (rejected[reason]) seen.add(reason)
   }
   const rejectReasons = REJECT_REASONS.filter((r) => seen.has(r))
+  const instanceIds = fleetInstances(snapshots, start, end)
+  const indexOf = new Map(instanceIds.map((id, i) => [id, i]))
+  const index = (id: string) => indexOf.get(id)
 
   const rows: Row[] = []
   const flushes = recordOf(FLUSH_TRIGGERS, (): FlushPoint[] => [])
@@ -255,7 +289,7 @@ export function buildFrame(snapshots: Ring<MetricsSnapshot>, burstTicks: Ring<Bu
   let bucket = -1
   let lastTime = -Infinity
   const closeBucket = () => {
-    if (acc.n) rows.push(toRow(acc, rejectReasons))
+    if (acc.n) rows.push(toRow(acc, rejectReasons, instanceIds.length))
     for (const [trigger, point] of flushPeak) flushes[trigger].push(point)
     flushPeak.clear()
     acc = emptyAcc()
@@ -269,6 +303,7 @@ export function buildFrame(snapshots: Ring<MetricsSnapshot>, burstTicks: Ring<Bu
       bucket = b
     }
     add(acc, s)
+    if (instanceIds.length) addInstances(acc, s, index)
     for (const flush of s.flushes) {
       const peak = flushPeak.get(flush.trigger)
       if (!peak || flush.events > peak.events) flushPeak.set(flush.trigger, { t: flush.at, events: flush.events })
@@ -278,7 +313,24 @@ export function buildFrame(snapshots: Ring<MetricsSnapshot>, burstTicks: Ring<Bu
   closeBucket()
 
   const snapshotsInRange = end - start
-  return { from, to, domain: [from, to], ticks: timeTicks(from, to, plotWidthPx), bucketMs, rows, flushes, burstRows: foldBurstTicks(burstTicks, from, to, bucketMs, tickMs), rejectReasons, snapshots: snapshotsInRange }
+  return { from, to, domain: [from, to], ticks: timeTicks(from, to, plotWidthPx), bucketMs, rows, flushes, burstRows: foldBurstTicks(burstTicks, from, to, bucketMs, tickMs), rejectReasons, snapshots: snapshotsInRange, instanceIds }
+}
+
+/** The ids of instances live in the range, if two or more ever were at once. */
+function fleetInstances(snapshots: Ring<MetricsSnapshot>, start: number, end: number): string[] {
+  const ids: string[] = []
+  let fleet = false
+  for (let i = start; i < end; i++) {
+    const instances = snapshots.at(i)!.instances ?? []
+    let live = 0
+    for (const instance of instances) {
+      if (instance.lifecycle === 'gone') continue
+      live++
+      if (!ids.includes(instance.id) && ids.length < MAX_INSTANCE_LINES) ids.push(instance.id)
+    }
+    if (live > 1) fleet = true
+  }
+  return fleet ? ids : []
 }
 
 function foldBurstTicks(ticks: Ring<BurstTick>, from: number, to: number, bucketMs: number, tickMs: number): BurstRow[] {

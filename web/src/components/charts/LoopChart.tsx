@@ -2,6 +2,7 @@ import { useMemo } from 'react'
 import { Line, YAxis } from 'recharts'
 import { ms, percent } from '../../lib/format.ts'
 import { ChartCard } from './ChartCard.tsx'
+import { instanceLegend, instanceLines } from './instance-lines.tsx'
 import { AXIS_TICK, axisMs, axisPercent, LINE, peak, round, Y_AXIS_WIDTH, type LiveChartProps } from './props.ts'
 import { LEFT_AXIS, RIGHT_AXIS, TimePlot } from './TimePlot.tsx'
 
@@ -18,6 +19,7 @@ export function LoopChart({ frame, tooltip, onZoom, figures, width, palette, ove
         <Line {...LINE} yAxisId={LEFT_AXIS} dataKey="lagP50" name="p50 (ms)" stroke={palette.p50} />
         <Line {...LINE} yAxisId={LEFT_AXIS} dataKey="lagP99" name="p99 (ms)" stroke={palette.p99} />
         <Line {...LINE} yAxisId={LEFT_AXIS} dataKey="lagMax" name="max (ms)" stroke={palette.max} strokeWidth={1} />
+        {instanceLines(frame, palette, 'il', LEFT_AXIS, 'p99 (ms)')}
       </TimePlot>
     ),
     [frame, width, palette, overlays, tooltip, onZoom],
@@ -32,6 +34,7 @@ export function LoopChart({ frame, tooltip, onZoom, figures, width, palette, ove
         { name: 'p99', color: palette.p99 },
         { name: 'max', color: palette.max },
         { name: 'utilisation (right)', color: palette.elu, dashed: true },
+        ...instanceLegend(frame, palette).map((item) => ({ ...item, name: `${item.name} p99` })),
       ]}
       domain={frame.domain}
       overlays={overlays}

@@ -2,6 +2,7 @@ import { useMemo } from 'react'
 import { Area, Line, ReferenceLine, YAxis } from 'recharts'
 import { bytes, count, ms, percent } from '../../lib/format.ts'
 import { ChartCard } from './ChartCard.tsx'
+import { instanceLegend, instanceLines } from './instance-lines.tsx'
 import { AREA, AXIS_TICK, axisMs, axisPercent, LINE, peak, round, Y_AXIS_WIDTH, type LiveChartProps } from './props.ts'
 import { LEFT_AXIS, RIGHT_AXIS, TimePlot } from './TimePlot.tsx'
 
@@ -26,6 +27,7 @@ export function QueueChart({ frame, tooltip, onZoom, figures, config, width, pal
         <Area {...AREA} yAxisId={LEFT_AXIS} dataKey="queueFill" name="events % of capacity" stroke={palette.queue} fill={palette.queue} fillOpacity={0.25} />
         <Line {...LINE} yAxisId={LEFT_AXIS} dataKey="queueBytesFill" name="bytes % of capacity" stroke={palette.queueBytes} strokeDasharray="5 3" />
         <Line {...LINE} yAxisId={RIGHT_AXIS} dataKey="queueAgeMs" name="oldest event age (ms)" stroke={palette.age} />
+        {instanceLines(frame, palette, 'iq', LEFT_AXIS, 'events %')}
       </TimePlot>
     ),
     [frame, width, palette, overlays, tooltip, onZoom, watermark, ageFloor],
@@ -40,6 +42,7 @@ export function QueueChart({ frame, tooltip, onZoom, figures, config, width, pal
         { name: 'bytes, % of capacity', color: palette.queueBytes, dashed: true },
         { name: 'oldest event age (right)', color: palette.age },
         { name: `not ready (${Math.round(watermark)}%)`, color: palette.capacity, dashed: true },
+        ...instanceLegend(frame, palette),
       ]}
       domain={frame.domain}
       overlays={overlays}
@@ -52,6 +55,7 @@ export function QueueChart({ frame, tooltip, onZoom, figures, config, width, pal
         'max-fill': round(peak(frame.rows, 'queueFill'), 1),
         'max-events': peak(frame.rows, 'queueEvents'),
         'max-age-ms': round(peak(frame.rows, 'queueAgeMs')),
+        'instance-lines': frame.instanceIds.length,
       }}
     >
       {plot}

@@ -1,0 +1,10 @@
+import type { Config } from '../config.ts'
+
+/**
+ * The name this process has in the fleet: SLUICE_INSTANCE, or host:port/pid. The pid is
+ * in the default because workers of one machine share host and port, and a restart is a
+ * new instance (its counters start again from zero).
+ */
+export function instanceId(config: Pick<Config, 'instance' | 'host' | 'port'>): string {
+  return config.instance ?? `${config.host}:${config.port}/${process.pid}`
+}

@@ -90,13 +90,19 @@ export async function startSluice(config: Config, log: Log = () => {}): Promise<
     sql = await connect(config.databaseUrl ?? embedded!.url, config, log)
     if (config.durability === 'spool') spool = await openSpool(config, sql, log)
     const pipeline = new Pipeline(config, sql, log, spool)
-    const bursts = new BurstManager({ config, pipeline, sql, log, databasePid: embedded?.pid })
-    await bursts.init()
+    // The sampler reads the generator's pid only once it ticks, after the manager exists.
     const live = createTelemetry(config, pipeline, log, cpuSampler({ databasePid: embedded?.pid, generatorPid: () => bursts.generatorPid }))
     telemetry = live
+    const bursts = new BurstManager({ config, pipeline, sql, log, databasePid: embedded?.pid, onRequests: (counts) => live.metrics.countBurstRequests(counts) })
+    await bursts.init()
     bursts.onProgress((progress) => live.hub.publish('burst', progress))
     // Every knob change, by the API or by a burst, reaches the dashboard the same way.
-    pipeline.onKnobsChanged(({ changed, by }) => live.hub.publish('config', { config: effectiveConfig(config, pipeline.knobs), changed, by }))
+    pipeline.onKnobsChanged(({ changed, by, from }) => {
+      const at = Date.now()
+      const knobs = pipeline.knobs
+      live.knobChanges.add({ at, by, from, to: Object.fromEntries(changed.map((key) => [key, knobs[key]])) })
+      live.hub.publish('config', { config: effectiveConfig(config, knobs), changed, by, at, from })
+    })
     const app = createApp({ config, pipeline, log, bursts, telemetry: live })
     const server = serve({
       fetch: app.fetch,

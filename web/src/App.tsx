@@ -41,7 +41,7 @@ export function App() {
   // changed. Rebuilt from the JSON, so the memo depends on exactly what it reads.
   const overlays = useMemo(() => JSON.parse(overlaysJson) as Overlays, [overlaysJson])
 
-  const { start, stop } = bursts
+  const { start, stop, setLevel } = bursts
   const { patch } = knobs
   // Stable callbacks: the panels and charts are memoised and must not redraw on every tick.
   const onStart = useCallback((what: { preset: string } | { spec: BurstSpec }) => start(what), [start])
@@ -89,7 +89,7 @@ export function App() {
         <main className="live">
           <LiveCharts store={store} version={version} windowMs={view.windowMs} range={view.range} figures={figures} config={config} palette={palette} overlays={overlays} onZoom={onZoom} />
           <aside className="side">
-            <BurstPanel presets={singleRuns} current={lastBurst} listError={bursts.listError} onStart={onStart} onStop={onStop} />
+            <BurstPanel presets={singleRuns} current={lastBurst} listError={bursts.listError} onStart={onStart} onStop={onStop} caps={bursts.caps} onSetLevel={setLevel} />
             <KnobsPanel config={config} error={knobs.error} onChange={onKnob} />
           </aside>
         </main>

@@ -103,7 +103,7 @@ export async function startSluice(config: Config, log: Log = () => {}): Promise<
       live.knobChanges.add({ at, by, from, to: Object.fromEntries(changed.map((key) => [key, knobs[key]])) })
       live.hub.publish('config', { config: effectiveConfig(config, knobs), changed, by, at, from })
     })
-    const app = createApp({ config, pipeline, log, bursts, telemetry: live })
+    const app = createApp({ config, pipeline, log, bursts, telemetry: live, sql })
     const server = serve({
       fetch: app.fetch,
       port: config.port,

@@ -99,7 +99,7 @@ export function App() {
         </main>
       ) : (
         <main className="lessons-main">
-          <LessonsView presets={bursts.presets} runs={bursts.runs} busy={lastBurst?.endedAt === null} error={bursts.listError} onRun={onRunPreset} />
+          <LessonsView presets={bursts.presets} runs={bursts.runs} busy={lastBurst?.endedAt === null} error={bursts.listError} onRun={onRunPreset} pid={config?.fixed.pid ?? null} durability={config?.fixed.durability ?? null} />
         </main>
       )}
     </div>

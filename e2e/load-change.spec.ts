@@ -1,0 +1,36 @@
+import { expect, test } from '@playwright/test'
+import type { BurstRecord } from '../shared/bursts.ts'
+import { startBurst, stopAnyBurst } from './support/api.ts'
+import { chart, openDashboard } from './support/dashboard.ts'
+
+test.afterEach(async ({ request }) => stopAnyBurst(request))
+
+test('the running burst\'s card changes its rate, the run records it and the charts mark it', async ({ page, request }) => {
+  await stopAnyBurst(request)
+  await openDashboard(page)
+  const id = await startBurst(request, { spec: { model: 'open', shape: { kind: 'steady', level: 20 }, durationMs: 60_000, body: { eventsPerRequest: 5, eventBytes: 100, format: 'ndjson' } } })
+  const card = page.getByRole('region', { name: 'Current burst' })
+  await expect(card).toHaveAttribute('data-burst-id', id)
+  await expect(card).toHaveAttribute('data-phase', 'tick')
+
+  const control = card.getByRole('form', { name: 'Change the load' })
+  const rate = control.getByLabel('Rate (requests/s)')
+  // Over the server's cap: said beside the field, nothing sent.
+  await rate.fill('100000000')
+  await control.getByRole('button', { name: 'Set' }).click()
+  await expect(control.getByRole('alert')).toContainText('Not applied')
+
+  await rate.fill('60')
+  await control.getByRole('button', { name: 'Set' }).click()
+  await expect(control.getByRole('alert')).toHaveCount(0)
+  await expect(rate).toHaveValue('')
+
+  // Recorded in the run.
+  await expect.poll(async () => ((await (await request.get(`/api/bursts/${id}`)).json()) as BurstRecord).summary.loadChanges?.map((c) => [c.from, c.to])).toEqual([[20, 60]])
+  // Marked on the charts, labelled on the top row, with who made it on hover.
+  const throughput = chart(page, 'throughput')
+  await expect(throughput).toHaveAttribute('data-mark-texts', /Rate 20 → 60\/s/)
+  await expect(throughput.locator('.mark[data-kind="load"]')).toHaveCount(1)
+  await expect(throughput.locator('.mark-label .mark-text', { hasText: 'Rate 20 → 60/s' })).toBeVisible()
+  await expect(throughput.locator('.mark-hit title', { hasText: 'Rate 20 → 60/s (by api)' })).toHaveCount(1)
+})

@@ -284,9 +284,10 @@ export function startGenerator(input: GeneratorInput, report: (message: Generato
       const over = now >= spec.durationMs
       // Whatever could not get a connection before the end is skipped, and said so.
       if (over) for (; head < due.length; head++) count(due[head]!, (tally) => tally.skipped++)
-      // A finished schedule waits out the duration: a level set by hand may start a new one.
-      if (over && head >= due.length) break
-      const untilNext = next.done ? spec.durationMs - now : next.value - now
+      // Once a level was set by hand, a finished schedule (a rate of 0, say) waits out the
+      // duration: another may start a new one. Untouched, the run ends with its last send.
+      if ((over || (next.done && override === null)) && head >= due.length) break
+      const untilNext = next.done ? (override === null ? SLOT_POLL_MS : spec.durationMs - now) : next.value - now
       await slotFreed.sleep(Math.max(0, head < due.length ? Math.min(untilNext, SLOT_POLL_MS) : untilNext))
     }
     await Promise.all(sending)

@@ -176,7 +176,7 @@ export class Pipeline {
     const changed = (Object.keys(checked) as Array<keyof LiveConfig>).filter((key) => checked[key] !== knobs[key])
     if (changed.length === 0) return changed
     this.#log(`config (${by}): ${changed.map((key) => `${key} ${knobs[key]} -> ${checked[key]}`).join(', ')}`)
-    const from: Partial<LiveConfig> = Object.fromEntries(changed.map((key) => [key, knobs[key]]))
+    const from = Object.fromEntries(changed.map((key) => [key, knobs[key]])) as Partial<LiveConfig>
     Object.assign(knobs, checked)
     this.#admission.mode = knobs.admission
     this.#batcher.nudge()

@@ -47,8 +47,9 @@ export function LoadControl({ id, model, level, caps, onSet }: LoadControlProps)
     }
   }
   const label = model === 'open' ? 'Rate (requests/s)' : 'Connections'
+  // noValidate: the shared check says what is wrong beside the field, not a browser bubble.
   return (
-    <form className="load-control" onSubmit={(e) => void submit(e)} aria-label="Change the load">
+    <form className="load-control" noValidate onSubmit={(e) => void submit(e)} aria-label="Change the load">
       <label htmlFor={inputId}>{label}</label>
       <input
         id={inputId}

@@ -4,6 +4,8 @@ import { startBurst, stopAnyBurst } from './support/api.ts'
 import { chart, openDashboard } from './support/dashboard.ts'
 
 test.afterEach(async ({ request }) => stopAnyBurst(request))
+// The desktop the layout is held to: the card's field must not push the knobs out of view.
+test.use({ viewport: { width: 1440, height: 900 } })
 
 test('the running burst\'s card changes its rate, the run records it and the charts mark it', async ({ page, request }) => {
   await stopAnyBurst(request)
@@ -14,6 +16,9 @@ test('the running burst\'s card changes its rate, the run records it and the cha
   await expect(card).toHaveAttribute('data-phase', 'tick')
 
   const control = card.getByRole('form', { name: 'Change the load' })
+  await expect(control).toBeVisible()
+  const knobs = (await page.getByRole('heading', { name: 'Knobs' }).boundingBox())!
+  expect(knobs.y + knobs.height).toBeLessThan(900)
   const rate = control.getByLabel('Rate (requests/s)')
   // Over the server's cap: said beside the field, nothing sent.
   await rate.fill('100000000')

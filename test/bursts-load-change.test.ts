@@ -74,6 +74,8 @@ describe('PATCH /api/bursts/:id', () => {
       }
       expect(await api(sluice.url, 'PATCH', '/api/bursts/nope', { connections: 3 })).toMatchObject({ status: 404, body: { error: 'not_found' } })
       expect(await api(sluice.url, 'PATCH', `/api/bursts/${id}`, { connections: 3 }, { 'content-type': 'text/plain' })).toMatchObject({ status: 415 })
+      // Another page cannot drive it (CSRF): the same guard as every control route.
+      expect(await api(sluice.url, 'PATCH', `/api/bursts/${id}`, { connections: 3 }, { origin: 'http://evil.example' })).toMatchObject({ status: 403, body: { error: 'forbidden' } })
 
       const patched = await api<BurstLoadChanged>(sluice.url, 'PATCH', `/api/bursts/${id}`, { connections: 6 })
       expect(patched).toMatchObject({ status: 200, body: { change: { from: 2, to: 6 } } })

@@ -1,3 +1,4 @@
+import { useState } from 'react'
 import type { BurstCaps } from '../../../../shared/api.ts'
 import type { BurstPreset, LoadPatch } from '../../../../shared/bursts.ts'
 import { percentilesOf } from '../../../../shared/percentiles.ts'
@@ -31,6 +32,8 @@ export function BurstProgress({ burst, preset, stopError, onStop, caps, onSetLev
   const s = burst.summary
   const behind = generatorBehind(burst)
   const knobs = burstKnobsText(preset?.spec.knobs)
+  // Folded until asked for: open, the field takes a row of the card.
+  const [editing, setEditing] = useState(false)
   return (
     <section className={`burst-progress ${running ? 'running' : 'ended'}`} aria-label="Current burst" data-burst-id={burst.id} data-phase={burst.phase} data-generator-behind={behind}>
       <div className="burst-progress-head">
@@ -59,8 +62,19 @@ export function BurstProgress({ burst, preset, stopError, onStop, caps, onSetLev
               </>
             )}
           </p>
-          {w && <p className="burst-statuses">{statusLine(w.statuses)}</p>}
-          {burst.model && <LoadControl id={burst.id} model={burst.model} level={w?.target ?? null} caps={caps} onSet={onSetLevel} />}
+          {/* The toggle opens the statuses line, where it stays put as the counts grow; folded, the field costs no height. */}
+          <p className="burst-statuses">
+            {burst.model && (
+              <>
+                <button type="button" className="link small-link" aria-expanded={editing} onClick={() => setEditing(!editing)}>
+                  Change load
+                </button>
+                {w ? ' · ' : ''}
+              </>
+            )}
+            {w ? statusLine(w.statuses) : ''}
+          </p>
+          {editing && burst.model && <LoadControl id={burst.id} model={burst.model} level={w?.target ?? null} caps={caps} onSet={onSetLevel} />}
         </>
       ) : (
         s && (

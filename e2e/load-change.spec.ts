@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test'
 import type { BurstRecord } from '../shared/bursts.ts'
-import { startBurst, stopAnyBurst } from './support/api.ts'
+import { startBurst, stopAnyBurst, waitForRunEnd } from './support/api.ts'
 import { chart, openDashboard } from './support/dashboard.ts'
 
 test.afterEach(async ({ request }) => stopAnyBurst(request))
@@ -42,4 +42,12 @@ test('the running burst\'s card changes its rate, the run records it and the cha
   await expect(throughput.locator('.mark[data-kind="load"]')).toHaveCount(1)
   await expect(throughput.locator('.mark-label .mark-text', { hasText: 'Rate 20 → 60/s' })).toBeVisible()
   await expect(throughput.locator('.mark-hit title', { hasText: 'Rate 20 → 60/s (by api)' })).toHaveCount(1)
+
+  // Once it has ended, the run's own chart draws the change too.
+  await card.getByRole('button', { name: 'Stop burst' }).click()
+  await waitForRunEnd(request, id)
+  await page.getByRole('button', { name: /^Runs/ }).click()
+  await page.getByRole('button', { name: `Open custom (${id})` }).click()
+  const rateChart = page.getByRole('region', { name: 'Run custom' }).getByRole('figure', { name: 'Request rate' })
+  await expect(rateChart).toHaveAttribute('data-mark-texts', 'Rate 20 → 60/s')
 })

@@ -12,8 +12,14 @@ test('a lesson runs from its button, shows the figures of its run, and the noteb
 
   // The notes in order, Level 0 first.
   const levels = page.locator('.lesson-level h3')
-  await expect(levels).toHaveCount(3)
+  await expect(levels).toHaveCount(4)
   await expect(levels.first()).toContainText('Level 0')
+  // The crash lesson is done at a terminal: its commands name this server's pid and address.
+  const { fixed } = await (await request.get('/api/config')).json() as { fixed: { pid: number } }
+  const crash = page.locator('li[data-lesson="spool-crash"]')
+  await expect(crash.locator('.lesson-question')).toHaveText('A 202 that survives a crash')
+  await expect(crash.locator('.lesson-steps')).toContainText(`kill -9 ${fixed.pid}`)
+  await expect(crash.locator('.lesson-steps')).toContainText(`${new URL(page.url()).origin}/api/events/count`)
 
   const lesson = page.locator('li[data-lesson="queue-full-spike"]')
   await expect(lesson.locator('.lesson-question')).toContainText('slower than the arrivals')

@@ -19,7 +19,7 @@ test('two knobs changed at once each get a readable label on the charts, and hov
     // The hover title fires: the mark's line takes the pointer (a layer above would intercept it).
     const hit = queue.locator('.mark-hit').last()
     await hit.hover()
-    await expect(hit.locator('title')).toHaveText(capacity)
+    await expect(hit.locator('title')).toHaveText(`${capacity} (by api)`)
   } finally {
     await patchConfig(request, { dbLatencyMs: original.dbLatencyMs, queueMaxEvents: original.queueMaxEvents })
   }

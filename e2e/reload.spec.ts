@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { SHORT_SPEC, startBurst, stopAnyBurst, waitForRunEnd } from './support/api.ts'
+import { getConfig, patchConfig, SHORT_SPEC, startBurst, stopAnyBurst, waitForRunEnd } from './support/api.ts'
 import { chart, chartNumber, openDashboard } from './support/dashboard.ts'
 
 test.afterEach(async ({ request }) => stopAnyBurst(request))
@@ -21,5 +21,23 @@ test('after a reload the burst charts still draw a run that ended before the pag
     await expect.poll(() => chartNumber(page, 'client-rate', 'max-achieved')).toBeGreaterThan(0)
     // And the burst card shows the last run, not nothing.
     await expect(page.getByRole('region', { name: 'Current burst' })).toHaveAttribute('data-burst-id', id)
+  }
+})
+
+test('after a reload a knob change is still marked on the charts, with who made it', async ({ page, request }) => {
+  const original = await getConfig(request)
+  const latency = original.dbLatencyMs === 3 ? 4 : 3
+  try {
+    await openDashboard(page)
+    await patchConfig(request, { dbLatencyMs: latency })
+    const text = `DB latency ${original.dbLatencyMs} ms → ${latency} ms`
+    for (const visit of ['live', 'reload']) {
+      if (visit === 'reload') await page.reload()
+      // The page after the reload never saw the `config` event: the server kept the change for its hello.
+      await expect(chart(page, 'queue'), `the mark after the ${visit}`).toHaveAttribute('data-mark-texts', new RegExp(text))
+      await expect(chart(page, 'queue').locator('.mark-hit title', { hasText: `${text} (by api)` })).toHaveCount(1)
+    }
+  } finally {
+    await patchConfig(request, { dbLatencyMs: original.dbLatencyMs })
   }
 })

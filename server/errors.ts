@@ -61,6 +61,8 @@ export const invalidConfig = (field: string | null, detail: string) => new Sluic
 
 export const invalidSpec = (field: string | null, detail: string) => new SluiceError('invalid_spec', { field, detail })
 
+export const invalidLoad = (field: string | null, detail: string) => new SluiceError('invalid_load', { field, detail })
+
 export const notFound = () => new SluiceError('not_found')
 
 /** The client went away mid-body: nothing to answer, only to count. */

@@ -2,6 +2,7 @@ import { once } from 'node:events'
 import type { Server, ServerOptions } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
+import type { LiveConfig } from '../shared/config.ts'
 import type { Config } from './config.ts'
 import { createSql, type Sql } from './db/client.ts'
 import { startEmbedded, type EmbeddedDatabase } from './db/embedded.ts'
@@ -94,14 +95,20 @@ export async function startSluice(config: Config, log: Log = () => {}): Promise<
     sql = await connect(config.databaseUrl ?? embedded!.url, config, log)
     if (config.durability === 'spool') spool = await openSpool(config, sql, log)
     const pipeline = new Pipeline(config, sql, log, spool)
-    const bursts = new BurstManager({ config, pipeline, sql, log, databasePid: embedded?.pid })
+    // Runs tick only once telemetry exists (it is set just below, before anything listens).
+    const bursts = new BurstManager({ config, pipeline, sql, log, databasePid: embedded?.pid, onRequests: (counts) => telemetry?.metrics.countBurstRequests(counts) })
     await bursts.init()
     const live = createTelemetry(config, pipeline, log, cpuSampler({ databasePid: embedded?.pid, generatorPid: () => bursts.generatorPid }))
     telemetry = live
     bursts.onProgress((progress) => live.hub.publish('burst', progress))
     // Every knob change, by the API or by a burst, reaches the dashboard the same way.
-    pipeline.onKnobsChanged(({ changed, by }) => live.hub.publish('config', { config: effectiveConfig(config, pipeline.knobs), changed, by }))
-    const app = createApp({ config, pipeline, log, bursts, telemetry: live })
+    pipeline.onKnobsChanged(({ changed, by, from }) => {
+      const at = Date.now()
+      const knobs = pipeline.knobs
+      live.knobChanges.add({ at, by, from, to: Object.fromEntries(changed.map((key) => [key, knobs[key]])) as Partial<LiveConfig> })
+      live.hub.publish('config', { config: effectiveConfig(config, knobs), changed, by, at, from })
+    })
+    const app = createApp({ config, pipeline, log, bursts, telemetry: live, sql })
     const server = serve({
       fetch: app.fetch,
       port: config.port,

@@ -2,7 +2,7 @@
  * Response shapes of the control API, for the server that answers them and the
  * dashboard, CLI and tests that read them. Errors are `ErrorBody` (shared/errors.ts).
  */
-import type { BurstPreset, BurstRecord, BurstSummary } from './bursts.ts'
+import type { BurstPreset, BurstRecord, BurstSummary, LoadChange } from './bursts.ts'
 import type { EffectiveConfig } from './config.ts'
 import type { Annotation } from './sse.ts'
 
@@ -27,6 +27,13 @@ export interface BurstStarted {
   summary: BurstSummary
   /** A comparison's id: its later runs start on their own, one after another. */
   group?: string
+}
+
+/** PATCH /api/bursts/:id: the change as recorded in the run, and the run's summary with it. */
+export interface BurstLoadChanged {
+  id: string
+  change: LoadChange
+  summary: BurstSummary
 }
 
 /** GET /api/bursts: newest first. */

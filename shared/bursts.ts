@@ -212,7 +212,30 @@ export interface BurstSummary {
   /** The first this-many ms of the run are left out of the figures above (still in the series). */
   readonly warmupMs: number
   readonly error?: string
+  /** Changes of its level while it ran (PATCH /api/bursts/:id), in order; absent when none. */
+  readonly loadChanges?: readonly LoadChange[]
 }
+
+/**
+ * A running burst's level changed by hand (PATCH /api/bursts/:id, like Locust's edit
+ * users): from `t` on, the level is `to` for the rest of the run, whatever its shape said.
+ */
+export interface LoadChange {
+  /** Epoch ms, on the server's clock. */
+  readonly at: number
+  /** Ms since the run's time 0, as the generator saw it. */
+  readonly t: number
+  /** The level just before (the shape's, or the last change's) and after: requests/s (open) or connections (closed). */
+  readonly from: number
+  readonly to: number
+  readonly by: string
+}
+
+/** PATCH /api/bursts/:id: the new level, `rate` for an open burst, `connections` for a closed one. */
+export type LoadPatch = { readonly rate: number } | { readonly connections: number }
+
+/** The field a burst of this model takes in a PATCH. */
+export const loadField = (model: BurstModel): 'rate' | 'connections' => (model === 'open' ? 'rate' : 'connections')
 
 /** One run as GET /api/bursts/:id returns it. */
 export interface BurstRecord {
@@ -228,6 +251,7 @@ export type BurstProgress =
   | { readonly phase: 'started'; readonly id: string; readonly at: number; readonly name: string; readonly spec: BurstSpec }
   | { readonly phase: 'tick'; readonly id: string; readonly at: number; readonly elapsedMs: number; readonly durationMs: number; readonly window: BurstWindow; readonly server: ServerVitals }
   | { readonly phase: 'stopped' | 'finished' | 'failed'; readonly id: string; readonly at: number; readonly summary: BurstSummary }
+  | { readonly phase: 'load'; readonly id: string; readonly at: number; readonly change: LoadChange }
 
 export type BurstPhase = BurstProgress['phase']
 

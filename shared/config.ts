@@ -82,6 +82,10 @@ export interface FixedSettings {
   sseMaxClients: number
   drainTimeoutMs: number
   dbPoolSize: number
+  /** SLUICE_DURABILITY: whether a 202 waits for the spool's fdatasync. */
+  durability: 'memory' | 'spool'
+  /** The server's process id: what `kill -9` takes in the crash lesson. */
+  pid: number
 }
 
 /** GET /api/config, and what PATCH /api/config answers. */

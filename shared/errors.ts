@@ -25,10 +25,12 @@ export const ERRORS = {
   invalid_config: { status: 400 },
   invalid_spec: { status: 400 },
   invalid_annotation: { status: 400 },
+  invalid_load: { status: 400 },
   unknown_preset: { status: 400 },
   forbidden: { status: 403 },
   not_found: { status: 404 },
   burst_running: { status: 409 },
+  burst_ended: { status: 409 },
   internal: { status: 500 },
 } as const satisfies Record<string, ErrorSpec>
 
@@ -41,7 +43,7 @@ export const RETRY_STATUSES: ReadonlySet<number> = new Set([429, 503])
 export interface ErrorBody {
   error: ErrorCode
   detail?: string
-  /** invalid_config, invalid_spec: the offending field; null when the body itself is wrong. */
+  /** invalid_config, invalid_spec, invalid_load: the offending field; null when the body itself is wrong. */
   field?: string | null
   /** invalid_event, payload_too_large: the event's position in the request. */
   index?: number
@@ -49,7 +51,7 @@ export interface ErrorBody {
   limit?: number
   /** request_timeout: how long the body may take. */
   timeout_ms?: number
-  /** burst_running: the running burst. */
+  /** burst_running: the running burst; burst_ended: the run that has ended. */
   id?: string
   /** unknown_preset: the name asked for. */
   preset?: string | null

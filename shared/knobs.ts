@@ -25,6 +25,14 @@ export function integerIn(field: string, value: unknown, min: number, max: numbe
   return value
 }
 
+/** A finite number within `min`..`max`, inclusive. */
+export function numberIn(field: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new InvalidValue(field, `expected a number from ${min} to ${max}`)
+  }
+  return value
+}
+
 export function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
   if (!(allowed as readonly unknown[]).includes(value)) {
     throw new InvalidValue(field, `expected one of ${allowed.join(', ')}`)

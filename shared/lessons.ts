@@ -101,3 +101,33 @@ export const LESSONS = [
     why: 'With admission off every request is taken in and all of them slow down together. Adaptive admission refuses a share as soon as the event-loop delay stays above its target, so the requests it accepts are served with less delay.',
   },
 ] as const satisfies readonly Lesson[]
+
+/**
+ * A lesson done at a terminal rather than by one button: steps, each with its exact
+ * command. `{url}`, `{port}` and `{pid}` are this server's, filled in by the page.
+ */
+export interface HandsOnLesson {
+  readonly id: string
+  readonly title: string
+  readonly question: string
+  readonly steps: ReadonlyArray<{ readonly text: string; readonly command?: string }>
+  /** What the last step shows, and why it holds. */
+  readonly why: string
+}
+
+/** Issue 11's crash and replay, on screen: the Spool panel on the Live tab shows the replay. */
+export const CRASH_LESSON: HandsOnLesson = {
+  id: 'spool-crash',
+  title: 'A 202 that survives a crash',
+  question: 'With SLUICE_DURABILITY=spool, does every event that got a 202 reach the table after a kill -9?',
+  steps: [
+    { text: 'Start Sluice with the spool, on a data folder of its own so the events table starts empty (stop this server first, or use another port).', command: 'SLUICE_DURABILITY=spool SLUICE_DATA_DIR=.sluice-crash PORT={port} npm start' },
+    { text: 'Make the database 60 s slow, so the events wait in the spool instead of reaching the table.', command: `curl -X PATCH {url}/api/config -H 'content-type: application/json' -d '{"dbLatencyMs": 60000}'` },
+    { text: 'Run a burst (here a 10 s one at 200 requests/s; any preset on the Live tab does too) and wait for it to end.', command: `curl -X POST {url}/api/bursts -H 'content-type: application/json' -d '{"spec": {"model": "open", "shape": {"kind": "steady", "level": 200}, "durationMs": 10000, "body": {"eventsPerRequest": 10, "eventBytes": 200, "format": "ndjson"}}}'` },
+    { text: 'Read how many events were answered 202 (accepted) and how many reached the table (committed: none yet).', command: `curl -s {url}/metrics | grep -E '^sluice_events_(accepted|committed)_total'` },
+    { text: 'Kill the server as the OOM killer would: no drain, no goodbye. Its pid is on this page (and in the Spool panel).', command: 'kill -9 {pid}' },
+    { text: 'Start it again with the same command. Before it says ready it replays the spool: its log says "spool: replayed N events", and the Spool panel on the Live tab shows Replayed at start.', command: 'SLUICE_DURABILITY=spool SLUICE_DATA_DIR=.sluice-crash PORT={port} npm start' },
+    { text: 'Count the rows: the same number as the accepted events before the kill, and as the replay. Remove the folder when done.', command: 'curl -s {url}/api/events/count; rm -rf .sluice-crash' },
+  ],
+  why: 'In spool mode a request is answered 202 only after its events are in the spool\'s log on disk and fdatasync\'d, so a kill -9 cannot take them back. At start Sluice reads the log past the sequence number PostgreSQL last committed (kept in the same transaction as each COPY) and writes the rest before it reports ready: nothing lost, nothing twice.',
+}

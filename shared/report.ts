@@ -4,7 +4,7 @@
  * itself, with nothing to fetch. One pure function, so the server (?format=html), the
  * CLI (--report) and the dashboard make byte-for-byte the same file from the same record.
  */
-import type { BurstRecord, BurstSeriesPoint, BurstSpec, BurstSummary } from './bursts.ts'
+import type { BurstRecord, BurstSeriesPoint, BurstSpec, BurstSummary, LoadChange } from './bursts.ts'
 import { escapeHtml as h } from './escape.ts'
 import { bytes, count, dateTimeUtc, duration, ms, rate } from './format.ts'
 import { percentilesOf } from './percentiles.ts'
@@ -32,7 +32,13 @@ const line = (name: string, color: string, series: readonly BurstSeriesPoint[], 
   points: series.map((p) => [seconds(p), y(p)] as const),
 })
 
-function charts(series: readonly BurstSeriesPoint[]): string[] {
+/** "rate 20 → 100 requests/s at 4.2 s (by api)": a level set by hand while the run went. */
+function loadChangeText(spec: BurstSpec, change: LoadChange): string {
+  const unit = spec.model === 'closed' ? ' connections' : ' requests/s'
+  return `${spec.model === 'closed' ? 'connections' : 'rate'} ${count(change.from)} → ${count(change.to)}${unit} at ${duration(change.t)} (by ${change.by})`
+}
+
+function charts(series: readonly BurstSeriesPoint[], marks: ReadonlyArray<{ x: number; text: string }>): string[] {
   const answered = (v: (p: BurstSeriesPoint) => number | undefined) => (p: BurstSeriesPoint) => (p.latency.count ? (v(p) ?? null) : null)
   const perSec = (p: BurstSeriesPoint, n: number) => (p.durationMs > 0 ? (n * 1000) / p.durationMs : 0)
   const codes = [...new Set(series.flatMap((p) => Object.keys(p.statuses)))].sort()
@@ -41,6 +47,7 @@ function charts(series: readonly BurstSeriesPoint[]): string[] {
       id: 'chart-rate',
       title: 'Client request rate (per second)',
       axis: count,
+      marks,
       series: [line('offered', COLOURS.offered, series, (p) => p.offeredRate, true), line('answered', COLOURS.answered, series, (p) => p.achievedRate), line('2xx', COLOURS.ok, series, (p) => p.okRate)],
     }),
     svgLineChart({
@@ -119,6 +126,8 @@ function configuration(record: BurstRecord): string {
   const inForce = Object.entries(record.summary.knobs ?? {})
   if (inForce.length) rows.push(['Every knob in force', inForce.map(([k, v]) => `${k} = ${String(v)}`).join(', ')])
   const s = record.summary
+  const changes = s.loadChanges ?? []
+  if (changes.length) rows.push(['Load changed while it ran', changes.map((c) => loadChangeText(spec, c)).join('; ')])
   if (s.group) rows.push(['Comparison', `${s.group}: variant ${s.variant ?? '?'}${s.variants ? ` of ${s.variants.join(', ')}` : ''}`])
   // Fields a newer server records with the run (its settings, say): shown as they are.
   const extra = Object.entries(record).filter(([key]) => !['id', 'spec', 'summary', 'series'].includes(key))
@@ -198,7 +207,7 @@ ${dl([
 </section>
 <section aria-labelledby="charts-title">
 <h2 id="charts-title">Per second</h2>
-${record.series.length ? `<div class="charts">${charts(record.series).join('\n')}</div>` : '<p class="muted">The run recorded no whole second.</p>'}
+${record.series.length ? `<div class="charts">${charts(record.series, (s.loadChanges ?? []).map((c) => ({ x: c.t / 1000, text: loadChangeText(record.spec, c) }))).join('\n')}</div>` : '<p class="muted">The run recorded no whole second.</p>'}
 </section>
 <section aria-labelledby="config-title">
 <h2 id="config-title">Configuration in force</h2>

@@ -40,6 +40,8 @@ export interface Hello {
   history: MetricsSnapshot[]
   /** All recent annotations, oldest first: replaces the client's list. */
   annotations: Annotation[]
+  /** Knob changes as long as the history, oldest first: replaces the client's list. */
+  knobChanges: KnobChangeRecord[]
 }
 
 /** Live knobs changed, by PATCH /api/config or by a burst. */
@@ -48,6 +50,20 @@ export interface ConfigChange {
   changed: Array<keyof LiveConfig>
   /** Who changed them: "api", "burst <name>", "burst <name> ended". */
   by: string
+  /** Epoch ms. */
+  at: number
+  /** The changed knobs' values before. */
+  from: Partial<LiveConfig>
+}
+
+/** A knob change as the server keeps it for the hello, so a reloaded dashboard still marks it. */
+export interface KnobChangeRecord {
+  /** Epoch ms. */
+  at: number
+  by: string
+  /** Each changed knob before and after. */
+  from: Partial<LiveConfig>
+  to: Partial<LiveConfig>
 }
 
 export type SseEvent =

@@ -18,6 +18,8 @@ export interface SvgChart {
   /** Axis labels: short. */
   readonly axis: (value: number) => string
   readonly series: readonly SvgSeries[]
+  /** Vertical lines at these seconds, each with its text as a hover title (a load change, say). */
+  readonly marks?: ReadonlyArray<{ readonly x: number; readonly text: string }>
   readonly width?: number
   readonly height?: number
 }
@@ -37,7 +39,7 @@ export function niceTicks(max: number, count = 5): number[] {
 
 const num = (v: number) => (Math.round(v * 10) / 10).toString()
 
-export function svgLineChart({ id, title, axis, series, width = 640, height = 220 }: SvgChart): string {
+export function svgLineChart({ id, title, axis, series, marks = [], width = 640, height = 220 }: SvgChart): string {
   const plotW = width - PAD.left - PAD.right
   const plotH = height - PAD.top - PAD.bottom
   let maxX = 1
@@ -73,14 +75,18 @@ export function svgLineChart({ id, title, axis, series, width = 640, height = 22
       return `<path d="${d}" fill="none" stroke="${escapeHtml(s.color)}" stroke-width="1.6"${s.dashed ? ' stroke-dasharray="5 3"' : ''}><title>${escapeHtml(s.name)}</title></path>`
     })
     .join('')
+  const markLines = marks
+    .filter((m) => m.x >= 0 && m.x <= maxX)
+    .map((m) => `<line class="mark" x1="${num(px(m.x))}" x2="${num(px(m.x))}" y1="${PAD.top}" y2="${PAD.top + plotH}" stroke="#0891b2" stroke-dasharray="2 2"><title>${escapeHtml(m.text)}</title></line>`)
+    .join('')
   const legend = series
     .map((s) => `<li><span class="swatch${s.dashed ? ' dashed' : ''}" style="border-color:${escapeHtml(s.color)}"></span>${escapeHtml(s.name)}</li>`)
     .join('')
   const label = `${title}: ${series.map((s) => s.name).join(', ')}`
-  return `<figure class="chart" id="${escapeHtml(id)}" data-series="${series.length}" data-points="${series.reduce((n, s) => n + s.points.length, 0)}">
+  return `<figure class="chart" id="${escapeHtml(id)}" data-series="${series.length}" data-marks="${marks.length}" data-points="${series.reduce((n, s) => n + s.points.length, 0)}">
 <figcaption>${escapeHtml(title)}</figcaption>
 <svg role="img" aria-label="${escapeHtml(label)}" viewBox="0 0 ${width} ${height}" width="100%" preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">
-<title>${escapeHtml(label)}</title>${grid}<line class="frame" x1="${PAD.left}" x2="${PAD.left}" y1="${PAD.top}" y2="${PAD.top + plotH}"/><line class="frame" x1="${PAD.left}" x2="${PAD.left + plotW}" y1="${PAD.top + plotH}" y2="${PAD.top + plotH}"/>${xAxis}${lines}
+<title>${escapeHtml(label)}</title>${grid}${markLines}<line class="frame" x1="${PAD.left}" x2="${PAD.left}" y1="${PAD.top}" y2="${PAD.top + plotH}"/><line class="frame" x1="${PAD.left}" x2="${PAD.left + plotW}" y1="${PAD.top + plotH}" y2="${PAD.top + plotH}"/>${xAxis}${lines}
 </svg>
 <ul class="legend">${legend}</ul>
 </figure>`

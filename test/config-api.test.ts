@@ -60,6 +60,8 @@ describe('/api/config', () => {
       sseMaxClients: sluice.config.sseMaxClients,
       drainTimeoutMs: sluice.config.drainTimeoutMs,
       dbPoolSize: sluice.config.dbPoolSize,
+      durability: 'memory',
+      pid: process.pid,
     })
   })
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { BurstSpec, RequestKind } from '../shared/bursts.ts'
 import { requestMix } from '../server/load/mix.ts'
-import { arrivals, levelAt } from '../server/load/shape.ts'
+import { arrivals, arrivalsOf, levelAt } from '../server/load/shape.ts'
 
 const body = { eventsPerRequest: 1, eventBytes: 100, format: 'json' } as const
 
@@ -12,6 +12,15 @@ describe('open-model schedule', () => {
     expect(times[0]).toBe(0)
     expect(times[1]).toBeCloseTo(1000 / 150, 6)
     expect(times.at(-1)!).toBeLessThan(2_000)
+  })
+
+  it('starts a new schedule where a level set by hand takes over: its first send one interval later', () => {
+    // 100/s from 500 ms on: 50 sends in the half second left, the first at 510 ms.
+    const times = [...arrivalsOf(() => 100, 1_000, 500)]
+    expect(times.length).toBe(50)
+    expect(times[0]).toBeCloseTo(510, 3)
+    expect(times.every((t) => t >= 500 && t < 1_000)).toBe(true)
+    expect([...arrivalsOf(() => 0, 1_000, 500)]).toEqual([])
   })
 
   it('follows a ramp from zero and a spike', () => {

@@ -111,6 +111,25 @@ describe('hello, ticks and resume', () => {
       expect((await fetch(`${sluice.url}/api/annotations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).status).toBe(400)
     }
   })
+
+  it('keeps knob changes, with who made them and the values before, in every later hello', async () => {
+    const before = sluice.pipeline.knobs.dbLatencyMs
+    const watcher = await stream(sluice.url)
+    await watcher.hello()
+    const patched = await fetch(`${sluice.url}/api/config`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dbLatencyMs: before + 7 }) })
+    expect(patched.status).toBe(200)
+    await watcher.until(() => watcher.all('config').length === 1, 5_000, 'the config event')
+    const event = watcher.all('config')[0]!
+    expect(event).toMatchObject({ changed: ['dbLatencyMs'], by: 'api', from: { dbLatencyMs: before }, at: expect.any(Number) })
+
+    // A dashboard that connects (or reloads) afterwards never saw that event: its hello has it.
+    const later = await stream(sluice.url)
+    const { knobChanges } = await later.hello()
+    expect(knobChanges.at(-1)).toEqual({ at: event.at, by: 'api', from: { dbLatencyMs: before }, to: { dbLatencyMs: before + 7 } })
+    sluice.pipeline.setKnobs({ dbLatencyMs: before }, 'test')
+    const last = await stream(sluice.url)
+    expect((await last.hello()).knobChanges.slice(-2).map((c) => c.by)).toEqual(['api', 'test'])
+  })
 })
 
 describe('clients that go away, stall or are too many', () => {

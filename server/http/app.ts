@@ -1,6 +1,7 @@
 import type { HttpBindings } from '@hono/node-server'
 import { Hono } from 'hono'
 import type { Config } from '../config.ts'
+import type { Sql } from '../db/client.ts'
 import type { BurstManager } from '../load/manager.ts'
 import type { Telemetry } from '../metrics/telemetry.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
@@ -8,6 +9,7 @@ import { bearerAuth, tokenOrSession } from './auth.ts'
 import { burstsApi } from './bursts-api.ts'
 import { isServerPath, mountDashboard } from './dashboard.ts'
 import { errorHandler, INGEST_PATH } from './errors.ts'
+import { eventsCountHandler } from './events-count.ts'
 import { allowedHostNames, hostCheck } from './host-check.ts'
 import { ingestHandler } from './ingest.ts'
 import { lessonsApi } from './lessons-api.ts'
@@ -26,9 +28,11 @@ export interface AppOptions {
   readonly telemetry: Telemetry
   /** Load bursts; without it the /api/presets and /api/bursts routes are absent. */
   readonly bursts?: BurstManager
+  /** For GET /api/events/count; without it the route is absent. */
+  readonly sql?: Sql
 }
 
-export function createApp({ config, pipeline, log, bursts, telemetry }: AppOptions) {
+export function createApp({ config, pipeline, log, bursts, telemetry, sql }: AppOptions) {
   const app = new Hono<{ Bindings: HttpBindings }>()
   const sessions = config.token === undefined ? undefined : new Sessions(config.token)
 
@@ -48,6 +52,7 @@ export function createApp({ config, pipeline, log, bursts, telemetry }: AppOptio
 
   if (bursts) app.route('/api', burstsApi(bursts))
   if (bursts) app.route('/api/lessons', lessonsApi(bursts))
+  if (sql) app.get('/api/events/count', eventsCountHandler(sql))
   app.route('/', observabilityRoutes({ config, pipeline, telemetry }))
 
   // Last: the dashboard's static files and SPA fallback answer only what no route above did.

@@ -1,18 +1,21 @@
 import type { HttpBindings } from '@hono/node-server'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import type { BurstList, BurstStarted, PresetsResponse } from '../../shared/api.ts'
+import type { BurstList, BurstLoadChanged, BurstStarted, PresetsResponse } from '../../shared/api.ts'
 import { PRESETS } from '../../shared/presets.ts'
 import { renderReport, reportFileName } from '../../shared/report.ts'
 import { seriesCsv } from '../load/csv.ts'
 import type { BurstManager } from '../load/manager.ts'
-import { invalidSpec, notFound } from '../errors.ts'
+import { invalidLoad, invalidSpec, notFound } from '../errors.ts'
 import { controlGuard } from './control-guard.ts'
 
 // A spec is a few hundred bytes; anything near this is not one.
 const MAX_SPEC_BYTES = 64 * 1024
 
-/** Routes under /api: presets, and starting, listing, reading and stopping bursts. Credentials are checked before. */
+// `{"rate": n}` is a few bytes.
+const MAX_LOAD_PATCH_BYTES = 1024
+
+/** Routes under /api: presets, and starting, listing, reading, re-levelling and stopping bursts. Credentials are checked before. */
 export function burstsApi(manager: BurstManager) {
   const api = new Hono<{ Bindings: HttpBindings }>()
 
@@ -57,6 +60,28 @@ export function burstsApi(manager: BurstManager) {
     }
     return c.json(record)
   })
+
+  api.patch(
+    '/bursts/:id',
+    controlGuard(),
+    bodyLimit({
+      maxSize: MAX_LOAD_PATCH_BYTES,
+      onError: () => {
+        throw invalidLoad(null, `the request body is over ${MAX_LOAD_PATCH_BYTES} bytes`)
+      },
+    }),
+    async (c) => {
+      let patch: unknown
+      try {
+        patch = await c.req.json()
+      } catch {
+        throw invalidLoad(null, 'the body is not JSON')
+      }
+      const changed = await manager.setLevel(c.req.param('id'), patch, 'api')
+      if (!changed) throw notFound()
+      return c.json<BurstLoadChanged>({ id: changed.summary.id, ...changed })
+    },
+  )
 
   api.delete('/bursts/:id', controlGuard(), async (c) => {
     const summary = await manager.stop(c.req.param('id'))

@@ -20,6 +20,8 @@ export function effectiveConfig(config: Config, knobs: Readonly<LiveConfig>): Ef
       sseMaxClients: config.sseMaxClients,
       drainTimeoutMs: config.drainTimeoutMs,
       dbPoolSize: config.dbPoolSize,
+      durability: config.durability,
+      pid: process.pid,
     },
   }
 }

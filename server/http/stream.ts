@@ -22,7 +22,7 @@ function lastEventId(header: string | undefined): number | undefined {
  * socket, and one Buffer per event is written to every client.
  */
 export function streamHandler(config: Config, pipeline: Pipeline, telemetry: Telemetry) {
-  const { hub, annotations } = telemetry
+  const { hub, annotations, knobChanges } = telemetry
   return function stream(c: Context<{ Bindings: HttpBindings }>): Response {
     // Hono runs GET handlers for HEAD: answer it here, or a stream starts that nobody reads.
     if (c.req.method === 'HEAD') return c.body(null, 200, SSE_HEADERS)
@@ -31,6 +31,7 @@ export function streamHandler(config: Config, pipeline: Pipeline, telemetry: Tel
       config: effectiveConfig(config, pipeline.knobs),
       startedAt: telemetry.startedAt,
       annotations: annotations.recent(),
+      knobChanges: knobChanges.recent(),
     })
     return RESPONSE_ALREADY_SENT
   }

@@ -5,8 +5,8 @@ import { Cutter } from './cutter.ts'
 import type { Outcome } from './outcome.ts'
 import { requestMix } from './mix.ts'
 import type { GeneratorInput, GeneratorMessage, GeneratorResult } from './protocol.ts'
-import { arrivals, levelAt, peakLevel } from './shape.ts'
 import { RawPool } from './raw-client.ts'
+import { arrivalsOf, levelAt, peakLevel } from './shape.ts'
 import { Tally, type LatencyByClass } from './tally.ts'
 import { openConnections, warmConnections } from './warm-up.ts'
 
@@ -28,6 +28,8 @@ export interface RunningGenerator {
   stop(): void
   /** Latency of answered `normal` requests past the warm-up, accepted (2xx) apart from refused (429/503). */
   latencyByClass(): LatencyByClass
+  /** Sets the level (requests/s or connections) from now to the end of the run; says when it took over and what it replaced. */
+  setLevel(level: number): { t: number; from: number; to: number }
 }
 
 /** For callers other than the burst runner (the benchmark). */
@@ -101,7 +103,12 @@ export function startGenerator(input: GeneratorInput, report: (message: Generato
   // Requests cut off because the end grace ran out count as timeouts; those cut by stop() do not.
   let cutByGrace = false
   const sendingOver = () => stopped || elapsed() >= spec.durationMs
-  const levelAtMs = (t: number) => levelAt(spec.shape, Math.min(t, spec.durationMs), spec.durationMs)
+  let clockStarted = false
+  // A level set by hand mid-run replaces the shape from its time on.
+  let override: { fromMs: number; level: number } | null = null
+  // An open burst's schedule is rebuilt from here on at the next turn of its pump.
+  let rescheduleAt: number | null = null
+  const levelAtMs = (t: number) => (override && t >= override.fromMs ? override.level : levelAt(spec.shape, Math.min(t, spec.durationMs), spec.durationMs))
   const level = () => levelAtMs(elapsed())
 
   // The second under way: [secondIndex, secondIndex + 1) s of the run.
@@ -140,7 +147,7 @@ export function startGenerator(input: GeneratorInput, report: (message: Generato
   const emitTick = () => {
     const now = elapsed()
     rollSeconds(now)
-    report({ type: 'tick', window: tick.window(now, now - tickStart, level(), inflight, open), sofar: sofar() })
+    report({ type: 'tick', window: tick.window(now, now - tickStart, level(), inflight, open), sofar: sofar(), sent: tick.sent })
     tick.reset()
     tickStart = now
   }
@@ -155,6 +162,7 @@ export function startGenerator(input: GeneratorInput, report: (message: Generato
   }
   function startClock(): void {
     t0 = performance.now()
+    clockStarted = true
     ownCpu()
     report({ type: 'clock', startedAt: performance.timeOrigin + t0 })
     timers.add(setInterval(emitTick, tickMs))
@@ -224,12 +232,20 @@ export function startGenerator(input: GeneratorInput, report: (message: Generato
     }
   }
 
+  // Closed model: one loop per connection the level may need; a raised level adds loops.
+  const connections: Array<Promise<void>> = []
+  function addConnections(wanted: number): void {
+    while (connections.length < Math.ceil(wanted)) connections.push(connection(connections.length))
+  }
+
   async function closedModel(): Promise<void> {
-    await Promise.all(Array.from({ length: Math.ceil(peakLevel(spec.shape)) }, (_, index) => connection(index)))
+    addConnections(Math.max(peakLevel(spec.shape), override?.level ?? 0))
+    // Loops added while waiting are waited for too.
+    for (let i = 0; i < connections.length; i++) await connections[i]
   }
 
   async function openModel(): Promise<void> {
-    const schedule = arrivals(spec.shape, spec.durationMs)
+    let schedule = arrivalsOf(levelAtMs, spec.durationMs)
     let next = schedule.next()
     // Intended send times (ms since start) that are due but have no connection yet.
     let due: number[] = []
@@ -237,6 +253,16 @@ export function startGenerator(input: GeneratorInput, report: (message: Generato
     const sending = new Set<Promise<void>>()
     while (!stopped) {
       const now = elapsed()
+      if (rescheduleAt !== null) {
+        // Sends already due keep their times; the rest follow the new level.
+        for (; !next.done && next.value <= now; next = schedule.next()) {
+          due.push(next.value)
+          count(next.value, (tally) => tally.intended++)
+        }
+        schedule = arrivalsOf(levelAtMs, spec.durationMs, rescheduleAt)
+        next = schedule.next()
+        rescheduleAt = null
+      }
       for (; !next.done && next.value <= now; next = schedule.next()) {
         due.push(next.value)
         count(next.value, (tally) => tally.intended++)
@@ -261,8 +287,10 @@ export function startGenerator(input: GeneratorInput, report: (message: Generato
       const over = now >= spec.durationMs
       // Whatever could not get a connection before the end is skipped, and said so.
       if (over) for (; head < due.length; head++) count(due[head]!, (tally) => tally.skipped++)
-      if ((next.done || over) && head >= due.length) break
-      const untilNext = next.done ? SLOT_POLL_MS : next.value - now
+      // Once a level was set by hand, a finished schedule (a rate of 0, say) waits out the
+      // duration: another may start a new one. Untouched, the run ends with its last send.
+      if ((over || (next.done && override === null)) && head >= due.length) break
+      const untilNext = next.done ? (override === null ? SLOT_POLL_MS : spec.durationMs - now) : next.value - now
       await slotFreed.sleep(Math.max(0, head < due.length ? Math.min(untilNext, SLOT_POLL_MS) : untilNext))
     }
     await Promise.all(sending)
@@ -304,5 +332,15 @@ export function startGenerator(input: GeneratorInput, report: (message: Generato
       slotFreed.wake()
     },
     latencyByClass: () => total.latencyByClass()!,
+    setLevel(to: number) {
+      const t = clockStarted ? Math.min(elapsed(), spec.durationMs) : 0
+      const from = levelAtMs(t)
+      override = { fromMs: t, level: to }
+      if (open) rescheduleAt = t
+      else if (clockStarted && !sendingOver()) addConnections(to)
+      levelMoved.wake()
+      slotFreed.wake()
+      return { t: Math.round(t), from: Math.round(from * 10) / 10, to }
+    },
   }
 }

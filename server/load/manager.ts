@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto'
-import type { BurstKnobs, BurstProgress, BurstRecord, BurstSpec, BurstSummary } from '../../shared/bursts.ts'
+import type { BurstKnobs, BurstProgress, BurstRecord, BurstSpec, BurstSummary, LoadChange } from '../../shared/bursts.ts'
 import type { LiveConfig } from '../../shared/config.ts'
+import { InvalidValue } from '../../shared/knobs.ts'
+import { checkLoadPatch } from '../../shared/load-patch.ts'
 import { findPreset } from '../../shared/presets.ts'
 import type { Config } from '../config.ts'
 import type { Sql } from '../db/client.ts'
-import { invalidSpec, SluiceError, unavailable } from '../errors.ts'
+import { invalidLoad, invalidSpec, SluiceError, unavailable } from '../errors.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
 import { BurstRun } from './run.ts'
 import { BurstStore } from './store.ts'
@@ -24,6 +26,8 @@ export interface BurstManagerOptions {
   readonly log: (line: string) => void
   /** The embedded PostgreSQL's postmaster, so runs can chart the database's CPU; none for an external one. */
   readonly databasePid?: number | undefined
+  /** Every tick of every run: requests its generator sent, late and skipped (the server's burst counters). */
+  readonly onRequests?: ((counts: { sent: number; late: number; skipped: number }) => void) | undefined
 }
 
 /** The server's own address as the generator should dial it: a wildcard bind means loopback. */
@@ -60,6 +64,7 @@ export class BurstManager {
   readonly #log: (line: string) => void
   readonly #caps: BurstCaps
   readonly #databasePid: number | undefined
+  readonly #onRequests: BurstManagerOptions['onRequests']
   readonly #listeners = new Set<ProgressListener>()
   #target: { host: string; port: number } | undefined
   /** The latest run: the running one, or the last to end (served from memory until saved). */
@@ -69,7 +74,8 @@ export class BurstManager {
   /** Set when a comparison's arm is stopped or the manager closes: no further arm starts. */
   #chainStopped = false
 
-  constructor({ config, pipeline, sql, log, databasePid }: BurstManagerOptions) {
+  constructor({ config, pipeline, sql, log, databasePid, onRequests }: BurstManagerOptions) {
+    this.#onRequests = onRequests
     this.#config = config
     this.#databasePid = databasePid
     this.#pipeline = pipeline
@@ -162,6 +168,7 @@ export class BurstManager {
         onProgress: (progress) => this.#emit(progress),
         knobs: this.#pipeline.knobs,
         comparison,
+        onRequests: this.#onRequests,
       })
     } catch (error) {
       restoreKnobs()
@@ -208,6 +215,30 @@ export class BurstManager {
       return run.status === 'running' ? run.stop() : run.summary()
     }
     return (await this.#store.get(id))?.summary
+  }
+
+  /**
+   * Sets the running burst's level from now on (`{"rate": n}` open, `{"connections": n}`
+   * closed): 400 `invalid_load`, 404 for no such run, 409 `burst_ended` for one that has ended.
+   */
+  async setLevel(id: string, patch: unknown, by: string): Promise<{ change: LoadChange; summary: BurstSummary } | undefined> {
+    const run = this.#current
+    if (run?.id !== id) {
+      const saved = await this.#store.get(id)
+      if (!saved) return undefined
+      throw new SluiceError('burst_ended', { id })
+    }
+    if (run.status !== 'running') throw new SluiceError('burst_ended', { id })
+    let level: number
+    try {
+      level = checkLoadPatch(patch, run.spec.model, this.#caps)
+    } catch (error) {
+      if (error instanceof InvalidValue) throw invalidLoad(error.field, error.detail)
+      throw error
+    }
+    const change = await run.setLevel(level, by)
+    this.#log(`burst ${run.id}: ${run.spec.model === 'open' ? 'rate' : 'connections'} ${change.from} -> ${change.to} at ${change.t} ms (${by})`)
+    return { change, summary: run.summary() }
   }
 
   async list(): Promise<BurstSummary[]> {

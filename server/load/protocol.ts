@@ -36,14 +36,20 @@ export interface GeneratorResult {
  * Messages from the generator process. `clock` comes once, when its connections are open
  * and time 0 of the run begins: epoch ms, read on the same system clock as the server's.
  * `second` comes for every second of the run in order, none skipped, with the CPU the
- * generator itself used in it (cores).
+ * generator itself used in it (cores). A `tick` also counts the requests sent in it (the
+ * warm-up included), for the server's counters; `level` answers each `level` from the
+ * server with when the new level took over (ms of the run).
  */
 export type GeneratorMessage =
   | { readonly type: 'clock'; readonly startedAt: number }
-  | { readonly type: 'tick'; readonly window: BurstWindow; readonly sofar: GeneratorResult }
+  | { readonly type: 'tick'; readonly window: BurstWindow; readonly sofar: GeneratorResult; readonly sent: number }
+  | { readonly type: 'level'; readonly t: number; readonly from: number; readonly to: number }
   | { readonly type: 'second'; readonly window: BurstWindow; readonly cpuCores: number }
   | { readonly type: 'done'; readonly result: GeneratorResult }
   | { readonly type: 'failed'; readonly error: string }
 
-/** From the server: one `start`, then at most a `stop`. */
-export type ParentMessage = { readonly type: 'start'; readonly input: GeneratorInput } | { readonly type: 'stop' }
+/** From the server: one `start`, then any number of `level` (a new level from now on), then at most a `stop`. */
+export type ParentMessage =
+  | { readonly type: 'start'; readonly input: GeneratorInput }
+  | { readonly type: 'level'; readonly level: number }
+  | { readonly type: 'stop' }

@@ -9,7 +9,9 @@ import {
   type BurstStatus,
   type BurstSummary,
   type BurstWindow,
+  type LoadChange,
 } from '../../shared/bursts.ts'
+import { SluiceError } from '../errors.ts'
 import { cpuSampler, type CpuSampler } from '../metrics/cpu.ts'
 import type { LiveConfig } from '../../shared/config.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
@@ -20,6 +22,8 @@ import { monitorVitals, type VitalsMonitor } from './vitals.ts'
 
 // DELETE must have the generator and its sockets gone within a second.
 const STOP_DEADLINE_MS = 800
+// A generator answers a new level in its next turn: milliseconds, unless it is stuck.
+const LEVEL_DEADLINE_MS = 2_000
 // After the last answer, the server may still be reading hang-ups: count them before the summary.
 const SETTLE_MS = 100
 const SETTLE_DEADLINE_MS = 1_000
@@ -39,6 +43,8 @@ export interface BurstRunOptions {
   readonly knobs: LiveConfig
   /** When the run is one arm of a comparison: its id, this arm's label, every label in order. */
   readonly comparison?: { readonly group: string; readonly variant: string; readonly variants: readonly string[] } | undefined
+  /** Requests the generator sent (the warm-up included), late and skipped, every tick: the server's burst counters. */
+  readonly onRequests?: ((counts: { sent: number; late: number; skipped: number }) => void) | undefined
 }
 
 const EMPTY: GeneratorResult = {
@@ -71,6 +77,8 @@ export class BurstRun {
   readonly spec: BurstSpec
   readonly startedAt = Date.now()
   readonly series: BurstSeriesPoint[] = []
+  /** Levels set by hand while it ran, in order. */
+  readonly loadChanges: LoadChange[] = []
   readonly ended: Promise<BurstSummary>
   status: BurstStatus = 'running'
   #endedAt: number | null = null
@@ -90,9 +98,13 @@ export class BurstRun {
   readonly #knobs: LiveConfig
   readonly #comparison: BurstRunOptions['comparison']
   #after = { rssBytes: 0, heapBytes: 0 }
+  readonly #onRequests: BurstRunOptions['onRequests']
+  /** `level` messages sent and not answered yet, oldest first: the generator answers in order. */
+  readonly #levelWaiters: Array<{ by: string; resolve: (change: LoadChange) => void; reject: (error: Error) => void }> = []
   readonly #rssBefore = process.memoryUsage.rss()
 
-  constructor({ id, name, input, pipeline, databasePid, onProgress, knobs, comparison }: BurstRunOptions) {
+  constructor({ id, name, input, pipeline, databasePid, onProgress, knobs, comparison, onRequests }: BurstRunOptions) {
+    this.#onRequests = onRequests
     this.#knobs = { ...knobs }
     this.#comparison = comparison
     this.id = id
@@ -113,6 +125,7 @@ export class BurstRun {
       const end = (status: EndStatus, error?: string) => {
         if (finished) return
         finished = true
+        for (const waiter of this.#levelWaiters.splice(0)) waiter.reject(new SluiceError('burst_ended', { id: this.id }))
         this.#release()
         void this.#finish(status, error).then(resolve)
       }
@@ -122,7 +135,10 @@ export class BurstRun {
             this.#clockAt = message.startedAt
             return
           case 'tick':
+            this.#onRequests?.({ sent: message.sent, late: message.window.late, skipped: message.window.skipped })
             return this.#tick(message.window, message.sofar)
+          case 'level':
+            return this.#levelSet(message.t, message.from, message.to)
           case 'second':
             return this.#secondPoint(message.window, message.cpuCores)
           case 'done':
@@ -156,6 +172,34 @@ export class BurstRun {
       void this.ended.finally(() => clearTimeout(timer))
     }
     return this.ended
+  }
+
+  /**
+   * Sets the level (requests/s or connections) from now to the end of the run; resolves
+   * with the change as recorded. Throws 409 `burst_ended` once the run is over.
+   */
+  setLevel(level: number, by: string): Promise<LoadChange> {
+    if (this.status !== 'running' || this.#stopRequested || !this.#child.connected) return Promise.reject(new SluiceError('burst_ended', { id: this.id }))
+    return new Promise<LoadChange>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const index = this.#levelWaiters.indexOf(waiter)
+        if (index !== -1) this.#levelWaiters.splice(index, 1)
+        reject(new Error(`the generator (pid ${this.#child.pid}) did not take the new level within ${LEVEL_DEADLINE_MS} ms`))
+      }, LEVEL_DEADLINE_MS)
+      const waiter = {
+        by,
+        resolve: (change: LoadChange) => {
+          clearTimeout(timer)
+          resolve(change)
+        },
+        reject: (error: Error) => {
+          clearTimeout(timer)
+          reject(error)
+        },
+      }
+      this.#levelWaiters.push(waiter)
+      this.#send({ type: 'level', level })
+    })
   }
 
   summary(): BurstSummary {
@@ -196,6 +240,7 @@ export class BurstRun {
       generator: { pid: this.#child.pid ?? null, ...this.#generatorCpu() },
       warmupMs: r.warmupMs,
       ...(this.#error ? { error: this.#error } : {}),
+      ...(this.loadChanges.length ? { loadChanges: [...this.loadChanges] } : {}),
     }
   }
 
@@ -225,6 +270,15 @@ export class BurstRun {
       max = Math.max(max, cores)
     }
     return { cpuMeanCores: ms > 0 ? Math.round((weighted / ms) * 1_000) / 1_000 : 0, cpuMaxCores: max }
+  }
+
+  #levelSet(t: number, from: number, to: number): void {
+    const waiter = this.#levelWaiters.shift()
+    // On the generator's clock, like the series: a mark sits where the rate changes.
+    const change: LoadChange = { at: Math.round(this.#clockAt === undefined ? Date.now() : this.#clockAt + t), t, from, to, by: waiter?.by ?? 'api' }
+    this.loadChanges.push(change)
+    this.#onProgress({ phase: 'load', id: this.id, at: change.at, change })
+    waiter?.resolve(change)
   }
 
   #tick(window: BurstWindow, sofar: GeneratorResult): void {

@@ -41,10 +41,16 @@ const EPSILON = 1e-6
  * slowing the offered load down (coordinated omission).
  */
 export function* arrivals(shape: BurstShape, durationMs: number): Generator<number> {
-  // Arrivals owed so far: a send is due each time this reaches a whole number (0 at t = 0).
-  let owed = 0
-  for (let t = 0; t < durationMs; t += STEP_MS) {
-    const perMs = levelAt(shape, t, durationMs) / 1_000
+  yield* arrivalsOf((t) => levelAt(shape, t, durationMs), durationMs)
+}
+
+/** The same from any level function, from `fromMs` on: a burst whose level is changed mid-run starts a new schedule there. */
+export function* arrivalsOf(level: (t: number) => number, durationMs: number, fromMs = 0): Generator<number> {
+  // Arrivals owed so far: a send is due each time this reaches a whole number: at once at
+  // the run's start, one interval of the new level after a change.
+  let owed = fromMs === 0 ? 0 : 2 * EPSILON
+  for (let t = fromMs; t < durationMs; t += STEP_MS) {
+    const perMs = level(t) / 1_000
     if (perMs <= 0) continue
     const next = owed + perMs * STEP_MS
     for (let k = Math.ceil(owed - EPSILON); k < next - EPSILON; k++) yield t + Math.max(0, k - owed) / perMs

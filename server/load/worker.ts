@@ -15,6 +15,11 @@ process.on('disconnect', () => process.exit(0))
 let generator: RunningGenerator | undefined
 process.on('message', (message: ParentMessage) => {
   if (message.type === 'stop') return generator?.stop()
+  if (message.type === 'level') {
+    const change = generator?.setLevel(message.level)
+    if (change) post({ type: 'level', ...change })
+    return
+  }
   if (generator) return
   try {
     generator = startGenerator(message.input, post)

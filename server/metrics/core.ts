@@ -18,6 +18,12 @@ const FLUSH_SECONDS_BOUNDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25
  * target" reads straight off one bucket, without interpolation.
  */
 const REQUEST_SECONDS_BOUNDS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10]
+/**
+ * Event-loop delay seconds, 1-2-5 from 0.5 ms to 10 s. The probe fires every 2 ms and
+ * records how late it came, so an idle loop fills the lowest bucket and one stall of
+ * 300 ms is one sample in the 0.5 s bucket.
+ */
+const LOOP_SECONDS_BOUNDS = REQUEST_SECONDS_BOUNDS
 /** Flushes kept for the next tick if no tick takes them (only while the sampler is stopped). */
 const MAX_PENDING_FLUSHES = 4_096
 
@@ -36,6 +42,13 @@ export interface LatencySample {
   count: number
   p50Ms: number | null
   p99Ms: number | null
+}
+
+/** Requests bursts' generators sent, late and skipped since start, warm-ups included. */
+export interface BurstRequestCounts {
+  sent: number
+  late: number
+  skipped: number
 }
 
 /** What the SSE fan-out reports about itself. */
@@ -82,6 +95,9 @@ export class MetricsCore {
   }
   /** Every request's time in log buckets, since start: what instances add up for fleet percentiles (server/fleet). */
   readonly requestLog = new LogHistogram()
+  /** Every probe sample since start, in buckets: what `histogram_quantile` needs, unlike the per-tick summary. */
+  readonly loopDelaySeconds = new BucketHistogram(LOOP_SECONDS_BOUNDS)
+  readonly burstRequests: BurstRequestCounts = { sent: 0, late: 0, skipped: 0 }
 
   readonly #latencyMicros = createHistogram()
   readonly #loopDelayMicros = createHistogram()
@@ -108,6 +124,13 @@ export class MetricsCore {
     this.requestCount++
     this.requestSeconds[outcome].observe(ms / 1000)
     this.requestLog.observe(ms)
+  }
+
+  /** A burst tick's requests, fed by the load layer. */
+  countBurstRequests({ sent, late, skipped }: BurstRequestCounts): void {
+    this.burstRequests.sent += sent
+    this.burstRequests.late += late
+    this.burstRequests.skipped += skipped
   }
 
   /** Counts `server`'s open connections, whether or not a request on them was read. */
@@ -182,6 +205,7 @@ export class MetricsCore {
     this.#loopDelayMicros.record(Math.max(1, Math.round(delayMs * 1000)))
     this.loopDelaySumSeconds += delayMs / 1000
     this.loopDelayCount++
+    this.loopDelaySeconds.observe(delayMs / 1000)
   }
 
   /** Moves new flush records into the histograms, the trigger counts and the tick's list. */

@@ -114,6 +114,8 @@ export function createRegistry(core: MetricsCore): Registry {
     const loop = core.lastLoop
     return summarySamples('sluice_event_loop_delay_seconds', [[0.5, loop.delayP50Ms / 1000], [0.99, loop.delayP99Ms / 1000], [1, loop.delayMaxMs / 1000]], core.loopDelaySumSeconds, core.loopDelayCount)
   })
+  family(registry, 'sluice_event_loop_delay_seconds_histogram', 'Event-loop delay: how late each 2 ms probe firing came, since start.', 'histogram', () =>
+    histogramSamples('sluice_event_loop_delay_seconds_histogram', core.loopDelaySeconds))
   gauge('sluice_event_loop_utilization', 'Share of the last tick the event loop was busy (0..1).', () => core.lastLoop.utilization)
   family(registry, 'sluice_request_duration_seconds', 'Server-side time of ingest requests: quantiles over the last tick, sum and count since start.', 'summary', () => {
     const latency = core.lastLatency
@@ -125,6 +127,10 @@ export function createRegistry(core: MetricsCore): Registry {
   // differences: any window's distribution, split by what became of the request.
   family(registry, 'sluice_request_duration_seconds_histogram', 'Server-side time of ingest requests by outcome (accepted: 2xx; refused: any other answer), since start.', 'histogram', () =>
     REQUEST_OUTCOMES.flatMap((outcome) => histogramSamples('sluice_request_duration_seconds_histogram', core.requestSeconds[outcome], { outcome })))
+
+  counter('sluice_burst_requests_sent_total', 'Requests sent by load bursts\' generators (warm-ups included).', () => core.burstRequests.sent)
+  counter('sluice_burst_requests_late_total', 'Burst requests sent more than 10 ms after their intended time.', () => core.burstRequests.late)
+  counter('sluice_burst_requests_skipped_total', 'Burst requests not sent: over 1 s behind their schedule, or still due when the burst ended.', () => core.burstRequests.skipped)
 
   gauge('sluice_sse_clients', 'Clients connected to /api/stream.', () => core.sse.clients)
   gauge('sluice_sse_buffered_bytes', 'Bytes written to stream clients and not yet taken by their sockets.', () => core.sse.bufferedBytes)

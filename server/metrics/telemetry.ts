@@ -5,6 +5,7 @@ import type { Pipeline } from '../pipeline/pipeline.ts'
 import { AnnotationLog } from './annotations.ts'
 import { MetricsCore } from './core.ts'
 import { cpuSampler, type CpuSampler } from './cpu.ts'
+import { KnobChangeLog } from './knob-log.ts'
 import { createRegistry } from './prometheus.ts'
 import { Sampler } from './sampler.ts'
 
@@ -18,6 +19,8 @@ export interface Telemetry {
   /** The SSE fan-out: publish `burst`, `config` and `annotation` events here. */
   readonly hub: SseHub
   readonly annotations: AnnotationLog
+  /** Recent knob changes, for every hello. */
+  readonly knobChanges: KnobChangeLog
   readonly registry: Registry
   /** Epoch ms. */
   readonly startedAt: number
@@ -44,6 +47,7 @@ export function createTelemetry(config: Config, pipeline: Pipeline, log: (line: 
     sampler,
     hub,
     annotations: new AnnotationLog(historyMs),
+    knobChanges: new KnobChangeLog(historyMs),
     registry: createRegistry(metrics),
     startedAt: Date.now(),
     start: () => sampler.start(),

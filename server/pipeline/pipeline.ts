@@ -68,6 +68,8 @@ export interface PipelineGauges {
 export interface KnobsChange {
   readonly changed: Array<keyof LiveConfig>
   readonly by: string
+  /** The changed knobs' values before. */
+  readonly from: Partial<LiveConfig>
 }
 
 /**
@@ -174,12 +176,13 @@ export class Pipeline {
     const changed = (Object.keys(checked) as Array<keyof LiveConfig>).filter((key) => checked[key] !== knobs[key])
     if (changed.length === 0) return changed
     this.#log(`config (${by}): ${changed.map((key) => `${key} ${knobs[key]} -> ${checked[key]}`).join(', ')}`)
+    const from = Object.fromEntries(changed.map((key) => [key, knobs[key]])) as Partial<LiveConfig>
     Object.assign(knobs, checked)
     this.#admission.mode = knobs.admission
     this.#batcher.nudge()
     for (const listener of this.#knobListeners) {
       try {
-        listener({ changed, by })
+        listener({ changed, by, from })
       } catch (error) {
         this.#log(`knob listener failed: ${(error as Error).message}`)
       }

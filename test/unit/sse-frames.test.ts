@@ -26,7 +26,7 @@ class RecordingResponse extends Writable {
   }
 }
 
-const HEAD: Omit<Hello, 'since' | 'history'> = { config: {} as Hello['config'], startedAt: 1, annotations: [] }
+const HEAD: Omit<Hello, 'since' | 'history'> = { config: {} as Hello['config'], startedAt: 1, annotations: [], knobChanges: [] }
 const hubs: SseHub[] = []
 const newHub = (historyTicks = 3) => {
   const hub = new SseHub({ maxClients: 10, historyTicks, writeTimeoutMs: 1_000, heartbeatMs: 60_000 })

@@ -44,7 +44,7 @@ export function App() {
   // changed. Rebuilt from the JSON, so the memo depends on exactly what it reads.
   const overlays = useMemo(() => JSON.parse(overlaysJson) as Overlays, [overlaysJson])
 
-  const { start, stop } = bursts
+  const { start, stop, setLevel } = bursts
   const { patch } = knobs
   // Stable callbacks: the panels and charts are memoised and must not redraw on every tick.
   const onStart = useCallback((what: { preset: string } | { spec: BurstSpec }) => start(what), [start])
@@ -93,7 +93,7 @@ export function App() {
           <LiveCharts store={store} version={version} windowMs={view.windowMs} range={view.range} figures={figures} config={config} palette={palette} overlays={overlays} onZoom={onZoom} />
           <aside className="side">
             <InstancesPanel rows={instances} />
-            <BurstPanel presets={singleRuns} current={lastBurst} listError={bursts.listError} onStart={onStart} onStop={onStop} />
+            <BurstPanel presets={singleRuns} current={lastBurst} listError={bursts.listError} onStart={onStart} onStop={onStop} caps={bursts.caps} onSetLevel={setLevel} />
             <KnobsPanel config={config} error={knobs.error} onChange={onKnob} />
           </aside>
         </main>
@@ -103,7 +103,7 @@ export function App() {
         </main>
       ) : (
         <main className="lessons-main">
-          <LessonsView presets={bursts.presets} runs={bursts.runs} busy={lastBurst?.endedAt === null} error={bursts.listError} onRun={onRunPreset} />
+          <LessonsView presets={bursts.presets} runs={bursts.runs} busy={lastBurst?.endedAt === null} error={bursts.listError} onRun={onRunPreset} pid={config?.fixed.pid ?? null} durability={config?.fixed.durability ?? null} />
         </main>
       )}
     </div>

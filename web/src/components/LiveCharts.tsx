@@ -19,6 +19,7 @@ import type { Overlays } from './charts/overlays.tsx'
 import { Y_AXIS_WIDTH, type LiveChartProps } from './charts/props.ts'
 import { QueueChart } from './charts/QueueChart.tsx'
 import { RejectionsChart } from './charts/RejectionsChart.tsx'
+import { SpoolChart } from './charts/SpoolChart.tsx'
 import { ThroughputChart } from './charts/ThroughputChart.tsx'
 
 /** CSS pixels per point: finer than this a line shows nothing new and costs more to draw. */
@@ -27,6 +28,8 @@ const GAP = 12
 const FIGURE_PADDING = 10
 
 const CHARTS: ReadonlyArray<ComponentType<LiveChartProps>> = [ThroughputChart, RejectionsChart, QueueChart, FlushChart, InflightChart, LoopChart, AdmissionChart, CpuChart, MemoryChart, ClientLatencyChart, ClientRateChart]
+// Only with SLUICE_DURABILITY=spool: in memory mode there is nothing to show, so no panel at all.
+const WITH_SPOOL: ReadonlyArray<ComponentType<LiveChartProps>> = [...CHARTS, SpoolChart]
 
 /** One chart, handed each new frame in its own turn (see useStaggered). */
 const StaggeredChart = memo(function StaggeredChart({ chart: Chart, index, ...props }: LiveChartProps & { chart: ComponentType<LiveChartProps>; index: number }) {
@@ -93,7 +96,7 @@ export function LiveCharts({ store, version, windowMs, range, figures, config, p
       onPointerEnter={() => setInspecting(true)}
       onPointerLeave={() => setInspecting(false)}
     >
-      {CHARTS.map((chart, i) => (
+      {(figures?.spool ? WITH_SPOOL : CHARTS).map((chart, i) => (
         <StaggeredChart key={i} chart={chart} index={i} frame={frame} figures={figures} config={config} width={width} palette={palette} overlays={i < columns ? overlays : quiet} tooltip={inspecting} onZoom={onZoom} />
       ))}
     </section>

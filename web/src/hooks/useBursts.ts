@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
-import type { BurstPreset, BurstSpec, BurstSummary } from '../../../shared/bursts.ts'
-import type { BurstList, BurstStarted, PresetsResponse } from '../../../shared/api.ts'
+import type { BurstPreset, BurstSpec, BurstSummary, LoadPatch } from '../../../shared/bursts.ts'
+import type { BurstCaps, BurstList, BurstStarted, PresetsResponse } from '../../../shared/api.ts'
 import { PRESETS } from '../../../shared/presets.ts'
 import { errorText, getJson, sendJson } from '../api.ts'
 
@@ -15,6 +15,10 @@ export interface Bursts {
   readonly listError: string | null
   readonly start: (what: { preset: string } | { spec: BurstSpec }) => Promise<BurstAction>
   readonly stop: (id: string) => Promise<BurstAction>
+  /** Sets a running burst's rate or connections from now on (PATCH /api/bursts/:id). */
+  readonly setLevel: (id: string, patch: LoadPatch) => Promise<BurstAction>
+  /** This server's caps, once read (the same the server checks a level against). */
+  readonly caps: BurstCaps | null
   readonly refresh: () => void
 }
 
@@ -25,6 +29,7 @@ export interface Bursts {
 export function useBursts(changes: string): Bursts {
   // The shared table is what the server serves too; it shows at once, before the fetch.
   const [presets, setPresets] = useState<readonly BurstPreset[]>(PRESETS)
+  const [caps, setCaps] = useState<BurstCaps | null>(null)
   const [runs, setRuns] = useState<readonly BurstSummary[]>([])
   const [listError, setListError] = useState<string | null>(null)
   const [refreshes, setRefreshes] = useState(0)
@@ -32,7 +37,10 @@ export function useBursts(changes: string): Bursts {
   useEffect(() => {
     const abort = new AbortController()
     getJson<PresetsResponse>('/api/presets', abort.signal)
-      .then((body) => setPresets(body.presets))
+      .then((body) => {
+        setPresets(body.presets)
+        setCaps(body.caps)
+      })
       .catch(() => {
         // The built-in table stays; the burst routes will say what is wrong when used.
       })
@@ -73,6 +81,15 @@ export function useBursts(changes: string): Bursts {
     }
   }, [])
 
+  const setLevel = useCallback(async (id: string, patch: LoadPatch): Promise<BurstAction> => {
+    try {
+      await sendJson('PATCH', `/api/bursts/${encodeURIComponent(id)}`, patch)
+      return { ok: true, id }
+    } catch (error) {
+      return { ok: false, error }
+    }
+  }, [])
+
   const refresh = useCallback(() => setRefreshes((n) => n + 1), [])
-  return { presets, runs, listError, start, stop, refresh }
+  return { presets, runs, listError, start, stop, setLevel, caps, refresh }
 }

@@ -1,5 +1,5 @@
 import { REJECT_REASONS, type RejectReason } from '../../../shared/ingest.ts'
-import type { FlushSample, Lifecycle, MetricsSnapshot } from '../../../shared/metrics.ts'
+import type { FlushSample, Lifecycle, MetricsSnapshot, SpoolSnapshot } from '../../../shared/metrics.ts'
 import type { WriterState, WriterStrategy } from '../../../shared/ingest.ts'
 import type { Ring } from './ring.ts'
 
@@ -46,6 +46,8 @@ export interface Figures {
   heapTotalBytes: number
   lastFlush: FlushSample | null
   sseClients: number
+  /** null without the spool (SLUICE_DURABILITY=memory). */
+  spool: SpoolSnapshot | null
 }
 
 /** The figures of the last second; `lastFlush` is the store's, which remembers it however long ago it was. */
@@ -118,5 +120,6 @@ export function currentFigures(snapshots: Ring<MetricsSnapshot>, lastFlush: Flus
     heapTotalBytes: latest.memory.heapTotalBytes,
     lastFlush,
     sseClients: latest.sse.clients,
+    spool: latest.spool ?? null,
   }
 }

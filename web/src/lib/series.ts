@@ -44,6 +44,10 @@ export interface Row {
   lagP99: number | null
   lagMax: number | null
   elu: number | null
+  /** With the spool: its size on disk (MB), its oldest unwritten event's age (ms), fdatasyncs per second; null without it. */
+  spoolMb: number | null
+  spoolAgeMs: number | null
+  fsyncsPerSec: number | null
 }
 
 export interface FlushPoint {
@@ -120,6 +124,9 @@ interface Acc {
   lagP99: number
   lagMax: number
   elu: number
+  spool: number | null
+  spoolAge: number | null
+  fsyncs: number | null
   n: number
   /** Per instance index: the bucket's peak queue fill (0..1) and event-loop p99. */
   instQueue: Map<number, number>
@@ -131,7 +138,7 @@ function emptyAcc(): Acc {
     t: 0, elapsed: 0, accepted: 0, committed: 0, requests: 0,
     rejected: zeroCounts(REJECT_REASONS),
     queueFill: 0, queueBytesFill: 0, queueEvents: 0, queueAgeMs: 0, inflight: 0, connections: 0, admDelay: 0, admTarget: 0, shedPct: 0, cpuServer: 0, cpuDatabase: null, cpuGenerator: null, flushEvents: null, flushMs: null,
-    rss: 0, heapUsed: 0, heapTotal: 0, lagP50: 0, lagP99: 0, lagMax: 0, elu: 0, n: 0, instQueue: new Map(), instLoop: new Map(),
+    rss: 0, heapUsed: 0, heapTotal: 0, lagP50: 0, lagP99: 0, lagMax: 0, elu: 0, spool: null, spoolAge: null, fsyncs: null, n: 0, instQueue: new Map(), instLoop: new Map(),
   }
 }
 
@@ -179,6 +186,11 @@ function add(acc: Acc, s: MetricsSnapshot): void {
   acc.lagP99 = Math.max(acc.lagP99, s.eventLoop.delayP99Ms)
   acc.lagMax = Math.max(acc.lagMax, s.eventLoop.delayMaxMs)
   acc.elu += s.eventLoop.utilization
+  if (s.spool) {
+    acc.spool = Math.max(acc.spool ?? 0, s.spool.bytes)
+    acc.spoolAge = Math.max(acc.spoolAge ?? 0, s.spool.oldestUnwrittenAgeMs)
+    acc.fsyncs = Math.max(acc.fsyncs ?? 0, s.spool.fsyncsPerSec)
+  }
   acc.n++
 }
 
@@ -210,6 +222,9 @@ function toRow(acc: Acc, reasons: readonly RejectReason[], instances: number): R
     lagP99: acc.lagP99,
     lagMax: acc.lagMax,
     elu: (acc.elu / acc.n) * 100,
+    spoolMb: acc.spool === null ? null : acc.spool / MB,
+    spoolAgeMs: acc.spoolAge,
+    fsyncsPerSec: acc.fsyncs,
   }
   for (const reason of reasons) row[`rej_${reason}`] = acc.rejected[reason] * perSec
   for (let i = 0; i < instances; i++) {
@@ -223,7 +238,7 @@ function gapRow(t: number): Row {
   return {
     t, accepted: null, committed: null, requests: null, queueFill: null, queueBytesFill: null, queueEvents: null,
     queueAgeMs: null, inflight: null, connections: null, admDelay: null, admTarget: null, shedPct: null, cpuServer: null, cpuDatabase: null, cpuGenerator: null, flushEvents: null, flushMs: null, rssMb: null, heapUsedMb: null, heapTotalMb: null,
-    lagP50: null, lagP99: null, lagMax: null, elu: null,
+    lagP50: null, lagP99: null, lagMax: null, elu: null, spoolMb: null, spoolAgeMs: null, fsyncsPerSec: null,
   }
 }
 

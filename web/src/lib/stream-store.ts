@@ -1,7 +1,7 @@
-import { SATURATED_SHARE, type BurstProgress, type BurstRecord, type BurstStatus, type BurstSummary, type BurstWindow, type ServerVitals } from '../../../shared/bursts.ts'
+import { SATURATED_SHARE, type BurstModel, type BurstProgress, type BurstRecord, type BurstStatus, type BurstSummary, type BurstWindow, type LoadChange, type ServerVitals } from '../../../shared/bursts.ts'
 import type { EffectiveConfig } from '../../../shared/config.ts'
 import type { FlushSample, MetricsSnapshot } from '../../../shared/metrics.ts'
-import type { Annotation, ConfigChange, Hello } from '../../../shared/sse.ts'
+import type { Annotation, ConfigChange, Hello, KnobChangeRecord } from '../../../shared/sse.ts'
 import { knobChange } from './knob-text.ts'
 import { Ring } from './ring.ts'
 
@@ -26,7 +26,11 @@ export interface LiveBurst {
   name: string
   readonly startedAt: number
   endedAt: number | null
-  phase: BurstProgress['phase'] | BurstStatus
+  phase: Exclude<BurstProgress['phase'], 'load'> | BurstStatus
+  /** null until known (a burst joined mid-way, before the run list says). */
+  model: BurstModel | null
+  /** Levels set by hand while it ran, in order. */
+  loadChanges: LoadChange[]
   elapsedMs: number
   durationMs: number
   window: BurstWindow | null
@@ -46,6 +50,13 @@ export function generatorBehind(burst: LiveBurst): boolean {
 export interface ConfigMark {
   readonly at: number
   readonly text: string
+  /** Who changed it: "api", "burst <name>", "burst <name> ended". */
+  readonly by: string
+}
+
+/** One mark per knob of a change the server kept or sent. */
+function knobMarks(change: KnobChangeRecord): ConfigMark[] {
+  return (Object.keys(change.to) as Array<keyof KnobChangeRecord['to']>).map((key) => ({ at: change.at, by: change.by, text: knobChange(key, change.from[key], change.to[key]!) }))
 }
 
 /**
@@ -80,7 +91,6 @@ export class StreamStore {
     if (!sameRun) {
       this.snapshots = new Ring(capacity)
       this.burstTicks.clear()
-      this.configMarks.clear()
       this.bursts.clear()
       this.backfilled.clear()
       this.lastFlush = null
@@ -98,6 +108,12 @@ export class StreamStore {
     this.config = hello.config
     this.annotations.clear()
     for (const annotation of hello.annotations) this.annotations.push(annotation)
+    // The server keeps the changes as long as its history: a reload still marks them. An
+    // older server sends none, and its marks are only those seen live.
+    if (hello.knobChanges) {
+      this.configMarks.clear()
+      for (const change of hello.knobChanges) for (const mark of knobMarks(change)) this.configMarks.push(mark)
+    } else if (!sameRun) this.configMarks.clear()
     for (const snapshot of hello.history) this.#push(snapshot)
     this.version++
   }
@@ -119,9 +135,9 @@ export class StreamStore {
   }
 
   configChange(change: ConfigChange): void {
-    const at = this.snapshots.last()?.time ?? Date.now()
-    const before = this.config?.live
-    for (const key of change.changed) this.configMarks.push({ at, text: knobChange(key, before?.[key], change.config.live[key]) })
+    const at = change.at ?? this.snapshots.last()?.time ?? Date.now()
+    const before = change.from ?? this.config?.live
+    for (const key of change.changed) this.configMarks.push({ at, by: change.by, text: knobChange(key, before?.[key], change.config.live[key]) })
     this.config = change.config
     this.version++
   }
@@ -134,8 +150,13 @@ export class StreamStore {
 
   burst(progress: BurstProgress): void {
     let burst = this.bursts.get(progress.id)
+    if (progress.phase === 'load') {
+      if (burst && !burst.loadChanges.some((c) => c.t === progress.change.t)) burst.loadChanges.push(progress.change)
+      this.version++
+      return
+    }
     if (progress.phase === 'started') {
-      burst = { id: progress.id, name: progress.name, startedAt: progress.at, endedAt: null, phase: 'started', elapsedMs: 0, durationMs: progress.spec.durationMs, window: null, summary: null, intended: 0, behind: 0 }
+      burst = { id: progress.id, name: progress.name, startedAt: progress.at, endedAt: null, phase: 'started', model: progress.spec.model, loadChanges: [], elapsedMs: 0, durationMs: progress.spec.durationMs, window: null, summary: null, intended: 0, behind: 0 }
       this.bursts.set(progress.id, burst)
       // Seen from its start: the stream brings every tick, nothing to fetch.
       this.backfilled.add(progress.id)
@@ -144,7 +165,7 @@ export class StreamStore {
     if (!burst) {
       // Joined mid-burst: the span starts where the tick says the burst started.
       if (progress.phase !== 'tick') return
-      burst = { id: progress.id, name: progress.id, startedAt: progress.at - progress.elapsedMs, endedAt: null, phase: 'tick', elapsedMs: 0, durationMs: progress.durationMs, window: null, summary: null, intended: 0, behind: 0 }
+      burst = { id: progress.id, name: progress.id, startedAt: progress.at - progress.elapsedMs, endedAt: null, phase: 'tick', model: null, loadChanges: [], elapsedMs: 0, durationMs: progress.durationMs, window: null, summary: null, intended: 0, behind: 0 }
       this.bursts.set(progress.id, burst)
     }
     burst.phase = progress.phase
@@ -158,6 +179,8 @@ export class StreamStore {
     } else if (progress.phase !== 'started') {
       burst.endedAt = progress.at
       burst.summary = progress.summary
+      burst.model = progress.summary.model
+      burst.loadChanges = [...(progress.summary.loadChanges ?? burst.loadChanges)]
     }
     this.version++
   }
@@ -189,12 +212,14 @@ export class StreamStore {
       const ended = s.status !== 'running'
       this.bursts.set(record.id, {
         id: record.id, name: s.name, startedAt: s.startedAt, endedAt: ended ? (s.endedAt ?? s.startedAt + s.durationMs) : null,
-        phase: s.status, elapsedMs: s.durationMs, durationMs: record.spec.durationMs, window: record.series.at(-1) ?? null,
+        phase: s.status, model: s.model, loadChanges: [...(s.loadChanges ?? [])], elapsedMs: s.durationMs, durationMs: record.spec.durationMs, window: record.series.at(-1) ?? null,
         summary: ended ? s : null, intended: s.requests.intended, behind: s.requests.late + s.requests.skipped,
       })
     } else {
       const live = this.bursts.get(record.id)!
       if (live.name === live.id) live.name = s.name
+      live.model ??= s.model
+      for (const change of s.loadChanges ?? []) if (!live.loadChanges.some((c) => c.t === change.t)) live.loadChanges.push(change)
     }
     this.version++
   }

@@ -1,5 +1,6 @@
 import { useCallback, useState } from 'react'
-import type { BurstPreset, BurstSpec } from '../../../../shared/bursts.ts'
+import type { BurstCaps } from '../../../../shared/api.ts'
+import type { BurstPreset, BurstSpec, LoadPatch } from '../../../../shared/bursts.ts'
 import { errorText } from '../../api.ts'
 import type { BurstAction } from '../../hooks/useBursts.ts'
 import type { LiveBurst } from '../../lib/stream-store.ts'
@@ -15,10 +16,12 @@ interface BurstPanelProps {
   listError: string | null
   onStart: (what: { preset: string } | { spec: BurstSpec }) => Promise<BurstAction>
   onStop: (id: string) => Promise<BurstAction>
+  caps: BurstCaps | null
+  onSetLevel: (id: string, patch: LoadPatch) => Promise<BurstAction>
 }
 
 /** Launch bursts (a preset or a custom spec), follow the running one, stop it. Each error shows by the button that caused it. */
-export function BurstPanel({ presets, current, listError, onStart, onStop }: BurstPanelProps) {
+export function BurstPanel({ presets, current, listError, onStart, onStop, caps, onSetLevel }: BurstPanelProps) {
   const running = current?.endedAt === null
   const preset = current ? presets.find((p) => p.name === current.name) : undefined
   const [presetError, setPresetError] = useState<{ preset: string; message: string } | null>(null)
@@ -45,7 +48,7 @@ export function BurstPanel({ presets, current, listError, onStart, onStop }: Bur
   return (
     <section className="panel" aria-labelledby="bursts-title">
       <h2 id="bursts-title">Load bursts</h2>
-      {current && <BurstProgress burst={current} preset={preset} stopError={stopError} onStop={(id) => void stop(id)} />}
+      {current && <BurstProgress burst={current} preset={preset} stopError={stopError} onStop={(id) => void stop(id)} caps={caps} onSetLevel={onSetLevel} />}
       {listError && (
         <p role="alert" className="error">
           {listError}

@@ -1,10 +1,14 @@
-import type { BurstPreset } from '../../../../shared/bursts.ts'
+import { useState } from 'react'
+import type { BurstCaps } from '../../../../shared/api.ts'
+import type { BurstPreset, LoadPatch } from '../../../../shared/bursts.ts'
 import { percentilesOf } from '../../../../shared/percentiles.ts'
 import { saturationShort } from '../../../../shared/run-figures.ts'
 import { count, duration, ms, rate } from '../../lib/format.ts'
 import { burstKnobsText } from '../../lib/knob-text.ts'
+import type { BurstAction } from '../../hooks/useBursts.ts'
 import { generatorBehind, type LiveBurst } from '../../lib/stream-store.ts'
 import { Prose } from '../Prose.tsx'
+import { LoadControl } from './LoadControl.tsx'
 
 function statusLine(statuses: Readonly<Record<string, number>>): string {
   const entries = Object.entries(statuses).sort((a, b) => b[1] - a[1])
@@ -17,15 +21,19 @@ interface BurstProgressProps {
   /** Why Stop did not work, shown by the button. */
   stopError: string | null
   onStop: (id: string) => void
+  caps: BurstCaps | null
+  onSetLevel: (id: string, patch: LoadPatch) => Promise<BurstAction>
 }
 
 /** The running (or last) burst: how far along, what the clients see, whether the generator keeps up, and Stop. */
-export function BurstProgress({ burst, preset, stopError, onStop }: BurstProgressProps) {
+export function BurstProgress({ burst, preset, stopError, onStop, caps, onSetLevel }: BurstProgressProps) {
   const running = burst.endedAt === null
   const w = burst.window
   const s = burst.summary
   const behind = generatorBehind(burst)
   const knobs = burstKnobsText(preset?.spec.knobs)
+  // Folded until asked for: open, the field takes a row of the card.
+  const [editing, setEditing] = useState(false)
   return (
     <section className={`burst-progress ${running ? 'running' : 'ended'}`} aria-label="Current burst" data-burst-id={burst.id} data-phase={burst.phase} data-generator-behind={behind}>
       <div className="burst-progress-head">
@@ -54,7 +62,19 @@ export function BurstProgress({ burst, preset, stopError, onStop }: BurstProgres
               </>
             )}
           </p>
-          {w && <p className="burst-statuses">{statusLine(w.statuses)}</p>}
+          {/* The toggle opens the statuses line, where it stays put as the counts grow; folded, the field costs no height. */}
+          <p className="burst-statuses">
+            {burst.model && (
+              <>
+                <button type="button" className="link small-link" aria-expanded={editing} onClick={() => setEditing(!editing)}>
+                  Change load
+                </button>
+                {w ? ' · ' : ''}
+              </>
+            )}
+            {w ? statusLine(w.statuses) : ''}
+          </p>
+          {editing && burst.model && <LoadControl id={burst.id} model={burst.model} level={w?.target ?? null} caps={caps} onSet={onSetLevel} />}
         </>
       ) : (
         s && (

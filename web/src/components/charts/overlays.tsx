@@ -10,12 +10,14 @@ export interface Span {
   to: number | null
 }
 
-/** A point in time drawn as a vertical line: a user's note or a knob change. */
+/** A point in time drawn as a vertical line: a user's note, a knob change, or a burst's level set by hand. */
 export interface Mark {
   key: string
   at: number
   text: string
-  kind: 'annotation' | 'config'
+  /** The hover title, when it says more than the label (who made the change). */
+  title?: string
+  kind: 'annotation' | 'config' | 'load'
 }
 
 export interface Overlays {
@@ -112,10 +114,10 @@ export function MarkLayer({ overlays, domain, palette }: { overlays: Overlays; d
         const colour = mark.kind === 'annotation' ? palette.annotation : palette.configMark
         return (
           <g key={`mark-${mark.key}`} className="mark" data-kind={mark.kind}>
-            <line x1={at} x2={at} y1={area.y} y2={area.y + area.height} stroke={colour} strokeDasharray={mark.kind === 'config' ? '4 3' : undefined} pointerEvents="none" />
+            <line x1={at} x2={at} y1={area.y} y2={area.y + area.height} stroke={colour} strokeDasharray={mark.kind === 'config' ? '4 3' : mark.kind === 'load' ? '1 2' : undefined} pointerEvents="none" />
             {/* Wider than it looks, and alone in taking the pointer: the hover title fires without a pixel-perfect aim. */}
             <rect className="mark-hit" x={at - HIT_PX / 2} y={area.y} width={HIT_PX} height={area.height} fill="transparent" pointerEvents="all">
-              <title>{mark.text}</title>
+              <title>{mark.title ?? mark.text}</title>
             </rect>
           </g>
         )
@@ -139,7 +141,7 @@ export function MarkLayer({ overlays, domain, palette }: { overlays: Overlays; d
               const { label, x } = place(mark.text, px(mark.at))
               return (
                 <text key={mark.key} className="mark-label" x={x} y={y(row)} fill={mark.kind === 'annotation' ? palette.annotation : palette.configMark} stroke={palette.halo} strokeWidth={3} paintOrder="stroke" data-full={mark.text}>
-                  <title>{mark.text}</title>
+                  <title>{mark.title ?? mark.text}</title>
                   <tspan className="mark-text">{label}</tspan>
                 </text>
               )

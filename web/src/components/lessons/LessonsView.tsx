@@ -1,9 +1,10 @@
 import { memo, useCallback, useState } from 'react'
 import type { BurstPreset, BurstSummary } from '../../../../shared/bursts.ts'
 import { latestRuns, whatHappened } from '../../../../shared/lesson-results.ts'
-import { LESSONS, LEVEL_TITLES, type Lesson } from '../../../../shared/lessons.ts'
+import { CRASH_LESSON, LESSONS, LEVEL_TITLES, type Lesson } from '../../../../shared/lessons.ts'
 import { errorText } from '../../api.ts'
 import type { BurstAction } from '../../hooks/useBursts.ts'
+import { HandsOnLesson } from './HandsOnLesson.tsx'
 import './lessons.css'
 
 interface LessonsViewProps {
@@ -14,12 +15,15 @@ interface LessonsViewProps {
   readonly busy: boolean
   readonly error: string | null
   readonly onRun: (preset: string) => Promise<BurstAction>
+  /** This server's pid and durability, for the crash lesson's commands; null until the config is read. */
+  readonly pid: number | null
+  readonly durability: 'memory' | 'spool' | null
 }
 
 const LEVELS = [0, 1, 2] as const
 
 /** The Lessons tab: the learning notes in order, each lesson a question, one button, what its latest run showed, and why. */
-export const LessonsView = memo(function LessonsView({ presets, runs, busy, error, onRun }: LessonsViewProps) {
+export const LessonsView = memo(function LessonsView({ presets, runs, busy, error, onRun, pid, durability }: LessonsViewProps) {
   const [startError, setStartError] = useState<string | null>(null)
   const run = useCallback(
     (preset: string) =>
@@ -54,6 +58,12 @@ export const LessonsView = memo(function LessonsView({ presets, runs, busy, erro
           </ol>
         </section>
       ))}
+      <section className="lesson-level" aria-labelledby="level-durability">
+        <h3 id="level-durability">Durability: what a 202 survives</h3>
+        <ol className="lesson-list">
+          <HandsOnLesson lesson={CRASH_LESSON} pid={pid} durability={durability} />
+        </ol>
+      </section>
     </section>
   )
 })

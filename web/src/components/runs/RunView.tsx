@@ -1,6 +1,7 @@
 import { useMemo } from 'react'
 import type { BurstRecord } from '../../../../shared/bursts.ts'
 import { count, ms } from '../../lib/format.ts'
+import { loadChangeText } from '../../lib/overlays.ts'
 import { runRows, statusCodes } from '../../lib/run-series.ts'
 import type { Palette } from '../../theme.ts'
 import { axisMs } from '../charts/props.ts'
@@ -27,6 +28,7 @@ export function RunView({ record, width, palette }: { record: BurstRecord; width
   const chartWidth = runChartWidth(width, 340, 2)
   const s = record.summary
   const hasP95 = rows.some((r) => r.p95 !== null)
+  const loadMarks = useMemo(() => (record.summary.loadChanges ?? []).map((c) => ({ s: Math.round(c.t / 100) / 10, text: loadChangeText(record.summary.model, c) })), [record])
   const cpuLines = (
     [
       ['cpuServer', 'server', palette.accepted],
@@ -54,6 +56,7 @@ export function RunView({ record, width, palette }: { record: BurstRecord; width
           width={chartWidth}
           palette={palette}
           format={count}
+          marks={loadMarks}
           lines={[
             { key: 'offered', name: 'offered/s', color: palette.offered, data: rows, dataKey: 'offered', dashed: true },
             { key: 'achieved', name: 'answered/s', color: palette.achieved, data: rows, dataKey: 'achieved' },

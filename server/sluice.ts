@@ -9,6 +9,8 @@ import { migrate } from './db/schema.ts'
 import { createApp } from './http/app.ts'
 import { gatedServer, shedFirst } from './http/shed.ts'
 import { effectiveConfig } from './http/config-api.ts'
+import { startFleet, type Fleet } from './fleet/fleet.ts'
+import { instanceId } from './fleet/instance-id.ts'
 import { BurstManager } from './load/manager.ts'
 import { cpuSampler } from './metrics/cpu.ts'
 import { createTelemetry, type Telemetry } from './metrics/telemetry.ts'
@@ -25,6 +27,8 @@ export interface Sluice {
   readonly bursts: BurstManager
   /** Metrics core, sampler, SSE hub (publish events here) and Prometheus registry. */
   readonly telemetry: Telemetry
+  /** Its place in the fleet of instances on this database: shared knobs, notes, one burst slot. */
+  readonly fleet: Fleet
   /** Graceful stop: refuse new work, drain the queue, stop the database. Safe to call twice. */
   close(): Promise<DrainReport>
 }
@@ -35,7 +39,7 @@ export type Log = (line: string) => void
 const INFLIGHT_GRACE_MS = 2_000
 
 async function connect(url: string, config: Config, log: Log): Promise<Sql> {
-  const sql = createSql(url, { max: config.dbPoolSize })
+  const sql = createSql(url, { max: config.dbPoolSize, prepare: config.dbPrepare })
   for (let attempt = 1; ; attempt++) {
     try {
       await migrate(sql)
@@ -86,18 +90,23 @@ export async function startSluice(config: Config, log: Log = () => {}): Promise<
   let sql: Sql | undefined
   let telemetry: Telemetry | undefined
   let spool: Spool | undefined
+  let fleet: Fleet | undefined
   try {
-    sql = await connect(config.databaseUrl ?? embedded!.url, config, log)
+    const databaseUrl = config.databaseUrl ?? embedded!.url
+    sql = await connect(databaseUrl, config, log)
     if (config.durability === 'spool') spool = await openSpool(config, sql, log)
     const pipeline = new Pipeline(config, sql, log, spool)
-    const bursts = new BurstManager({ config, pipeline, sql, log, databasePid: embedded?.pid })
+    fleet = await startFleet({ config, sql, databaseUrl, pipeline, log })
+    const bursts = new BurstManager({ config, pipeline, sql, log, databasePid: embedded?.pid, fleet: fleet.bursts })
     await bursts.init()
     const live = createTelemetry(config, pipeline, log, cpuSampler({ databasePid: embedded?.pid, generatorPid: () => bursts.generatorPid }))
     telemetry = live
     bursts.onProgress((progress) => live.hub.publish('burst', progress))
     // Every knob change, by the API or by a burst, reaches the dashboard the same way.
     pipeline.onKnobsChanged(({ changed, by }) => live.hub.publish('config', { config: effectiveConfig(config, pipeline.knobs), changed, by }))
-    const app = createApp({ config, pipeline, log, bursts, telemetry: live })
+    await fleet.attach(live, bursts)
+    let instance = instanceId(config)
+    const app = createApp({ config, pipeline, log, bursts, telemetry: live, fleet, instance: () => instance })
     const server = serve({
       fetch: app.fetch,
       port: config.port,
@@ -107,6 +116,7 @@ export async function startSluice(config: Config, log: Log = () => {}): Promise<
     }) as Server
     live.metrics.trackConnections(server)
     const address = await listen(server, config)
+    instance = instanceId(config, address.port)
     pipeline.start()
     live.start()
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
@@ -137,13 +147,15 @@ export async function startSluice(config: Config, log: Log = () => {}): Promise<
       // A last tick shows the drained queue, then the streams end.
       live.stop()
       server.closeAllConnections()
+      await fleet!.close()
       await sql!.end({ timeout: 5 })
       await embedded?.stop()
       return report
     }
-    return { url, config, pipeline, sql, embedded, bursts, telemetry: live, close }
+    return { url, config, pipeline, sql, embedded, bursts, telemetry: live, fleet, close }
   } catch (error) {
     telemetry?.stop()
+    await fleet?.close()
     await spool?.close()
     await sql?.end({ timeout: 1 })
     await embedded?.stop()

@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto'
+import type { BurstProgress } from '../../shared/bursts.ts'
+import type { LiveConfig } from '../../shared/config.ts'
+import type { Sql } from '../db/client.ts'
+
+/** The one LISTEN/NOTIFY channel every instance on a database shares. */
+export const FLEET_CHANNEL = 'sluice_fleet'
+
+// PostgreSQL refuses a NOTIFY payload of 8000 bytes or more.
+const MAX_PAYLOAD_BYTES = 7_900
+
+/** What instances tell each other. Knobs and annotations are also in tables, for whoever missed the message. */
+export type FleetMessage =
+  | { readonly type: 'knobs'; readonly version: number; readonly knobs: Partial<LiveConfig>; readonly by: string }
+  | { readonly type: 'annotation'; readonly id: number; readonly at: number; readonly text: string }
+  | { readonly type: 'burst'; readonly progress: BurstProgress }
+  | { readonly type: 'burst-stop'; readonly id: string }
+
+/** On the wire: who sent it, so a sender can skip its own echo. */
+export interface FleetEnvelope {
+  readonly from: string
+  readonly message: FleetMessage
+}
+
+/** A process's sender id on the channel: unique per process, unlike an instance name a restart reuses. */
+export const SENDER = randomBytes(8).toString('hex')
+
+export interface FleetChannel {
+  /** Sends a message to every instance listening (this one included); false when it is too big to send. */
+  send(message: FleetMessage): Promise<boolean>
+  close(): Promise<void>
+}
+
+/**
+ * Listens on the fleet channel through `sql` (a session-mode connection: LISTEN needs
+ * one). `onListen` runs after every (re)connect of the listening connection, so whatever
+ * was sent while it was down can be read back from the tables.
+ */
+export async function openChannel(sql: Sql, onMessage: (envelope: FleetEnvelope) => void, onListen: () => void, log: (line: string) => void): Promise<FleetChannel> {
+  const listening = await sql.listen(FLEET_CHANNEL, (payload) => {
+    let envelope: FleetEnvelope
+    try {
+      envelope = JSON.parse(payload) as FleetEnvelope
+    } catch {
+      return log(`fleet: ignored a message that is not JSON on ${FLEET_CHANNEL}`)
+    }
+    try {
+      onMessage(envelope)
+    } catch (error) {
+      log(`fleet: handling a ${envelope.message?.type} message failed: ${(error as Error).message}`)
+    }
+  }, onListen)
+  return {
+    async send(message) {
+      const payload = JSON.stringify({ from: SENDER, message } satisfies FleetEnvelope)
+      if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) {
+        log(`fleet: a ${message.type} message of ${Buffer.byteLength(payload)} bytes is over NOTIFY's limit; not sent`)
+        return false
+      }
+      await sql.notify(FLEET_CHANNEL, payload)
+      return true
+    },
+    async close() {
+      await listening.unlisten().catch(() => {})
+    },
+  }
+}

@@ -1,0 +1,138 @@
+import type { Annotation } from '../../shared/sse.ts'
+import type { Config } from '../config.ts'
+import { createSql, type Sql } from '../db/client.ts'
+import type { Telemetry } from '../metrics/telemetry.ts'
+import type { Pipeline } from '../pipeline/pipeline.ts'
+import { FleetAnnotations } from './annotations.ts'
+import { burstFleet, stopRequested, type BurstFleet, type BurstRunner } from './bursts.ts'
+import { openChannel, SENDER, type FleetEnvelope } from './channel.ts'
+import { FleetKnobs } from './knobs.ts'
+import { joinFleet, type FleetSession } from './session.ts'
+
+/**
+ * This instance as one of a fleet: every instance (worker or machine) on one database
+ * shares its live knobs, its annotations and one burst slot. See docs/fleet.md.
+ */
+export interface Fleet {
+  readonly bursts: BurstFleet
+  /** POST /api/annotations: a note on every instance's timeline. */
+  annotate(text: string): Promise<Annotation>
+  /** Once the telemetry and the burst manager exist: notes and burst progress flow both ways. */
+  attach(telemetry: Telemetry, runner: BurstRunner): Promise<void>
+  /** Leaves the fleet; safe to call twice. */
+  close(): Promise<void>
+}
+
+export interface FleetOptions {
+  readonly config: Config
+  /** The pool the pipeline writes with: the tables are read and written through it. */
+  readonly sql: Sql
+  /** The database's URL, for the session connection unless SLUICE_FLEET_DATABASE_URL says otherwise. */
+  readonly databaseUrl: string
+  readonly pipeline: Pipeline
+  readonly log: (line: string) => void
+}
+
+/** What a fleet that starts afresh forgets: the last one's knob changes and notes. */
+export async function clearFleetState(sql: Sql): Promise<void> {
+  await FleetKnobs.clear(sql)
+  await FleetAnnotations.clear(sql)
+}
+
+/** The session connection: LISTEN and advisory locks need one, so PgBouncer's transaction mode must be bypassed here. */
+export function fleetSessionSql(config: Config, databaseUrl: string): Sql {
+  // One connection reserved for the locks, one for NOTIFY; LISTEN opens its own.
+  return createSql(config.fleetDatabaseUrl ?? databaseUrl, { max: 2, prepare: config.dbPrepare })
+}
+
+/** Joins the fleet and applies its current knobs before this instance serves. */
+export async function startFleet({ config, sql, databaseUrl, pipeline, log }: FleetOptions): Promise<Fleet> {
+  const sessionSql = fleetSessionSql(config, databaseUrl)
+  let session: FleetSession | undefined
+  try {
+    session = await joinFleet(sessionSql, () => clearFleetState(sql))
+    return await connected(sessionSql, session, { config, sql, databaseUrl, pipeline, log })
+  } catch (error) {
+    await session?.close()
+    await sessionSql.end({ timeout: 1 })
+    throw error
+  }
+}
+
+async function connected(sessionSql: Sql, session: FleetSession, { config, sql, pipeline, log }: FleetOptions): Promise<Fleet> {
+  const knobs = new FleetKnobs(sql, pipeline, log)
+  let annotations: FleetAnnotations | undefined
+  let telemetry: Telemetry | undefined
+  let runner: BurstRunner | undefined
+
+  const catchUp = async () => {
+    await knobs.catchUp()
+    await annotations?.catchUp()
+    const running = runner?.running
+    if (running !== undefined && (await stopRequested(sql, running))) await runner!.stopHere(running)
+  }
+  const receive = ({ from, message }: FleetEnvelope) => {
+    switch (message.type) {
+      case 'knobs':
+        return knobs.apply(message)
+      case 'annotation':
+        return annotations?.receive(message)
+      case 'burst':
+        // Our own progress is on our stream already.
+        if (from !== SENDER) telemetry?.hub.publish('burst', message.progress)
+        return
+      case 'burst-stop':
+        return void runner?.stopHere(message.id)
+    }
+  }
+  let failing = false
+  const poll = () =>
+    catchUp().then(
+      () => {
+        if (failing) log('fleet: reading the fleet state works again')
+        failing = false
+      },
+      (error: Error) => {
+        if (!failing) log(`fleet: cannot read the fleet state (${error.message}); retrying every ${config.fleetPollMs} ms`)
+        failing = true
+      },
+    )
+  // Listen first, then read: a change made in between arrives as a message.
+  const channel = await openChannel(sessionSql, receive, () => void poll(), log)
+  await knobs.catchUp()
+  const stopSharing = pipeline.onKnobsChanged((change) => knobs.share(change))
+  let polling: Promise<void> | undefined
+  const timer = setInterval(() => {
+    polling ??= poll().finally(() => (polling = undefined))
+  }, config.fleetPollMs)
+  timer.unref()
+
+  let closing: Promise<void> | undefined
+  return {
+    bursts: burstFleet(session, sql, channel),
+    annotate: async (text) => {
+      if (!annotations) throw new Error('the fleet is not attached to the telemetry yet')
+      return annotations.add(text)
+    },
+    async attach(live, burstRunner) {
+      telemetry = live
+      runner = burstRunner
+      const log = live.annotations
+      annotations = new FleetAnnotations(sql, log, config.historySeconds * 1000, (note) => {
+        const annotation = { ...note, afterSeq: live.sampler.latest?.seq ?? 0 }
+        if (log.keep(annotation)) live.hub.publish('annotation', annotation)
+      })
+      burstRunner.onProgress((progress) => void channel.send({ type: 'burst', progress }).catch(() => {}))
+      await annotations.catchUp()
+    },
+    close: () =>
+      (closing ??= (async () => {
+        clearInterval(timer)
+        stopSharing()
+        await polling
+        await channel.close()
+        await session.close()
+        await sessionSql.end({ timeout: 1 })
+      })()),
+  }
+}

@@ -37,7 +37,8 @@ frontend sluice
 
 backend sluices
   balance roundrobin
-  option httpchk GET /readyz
+  option httpchk
+  http-check send meth GET uri /readyz ver HTTP/1.1 hdr Host localhost
   http-check expect status 200
   default-server inter 200ms fall 2 rise 2
 ${servers.map(({ name, port: at }) => `  server ${name} 127.0.0.1:${at} check`).join('\n')}

@@ -1,7 +1,7 @@
 import type { Annotation } from '../../shared/sse.ts'
 import type { Sql } from '../db/client.ts'
 import type { AnnotationLog } from '../metrics/annotations.ts'
-import { FLEET_CHANNEL, SENDER } from './channel.ts'
+import { FLEET_CHANNEL } from './channel.ts'
 
 /** An annotation as the fleet knows it: the tick it follows is each instance's own. */
 export type FleetNote = Omit<Annotation, 'afterSeq'>
@@ -11,11 +11,11 @@ export type FleetNote = Omit<Annotation, 'afterSeq'>
  * identity gives every instance the same increasing id for it. Used by the HTTP route
  * and by the supervisor (a worker's death).
  */
-export async function recordAnnotation(sql: Sql, text: string, at = Date.now()): Promise<FleetNote> {
+export async function recordAnnotation(sql: Sql, text: string, from: string, at = Date.now()): Promise<FleetNote> {
   const [row] = await sql<FleetNote[]>`
     with kept as (insert into fleet_annotations (at, text) values (${at}, ${text}) returning id, at, text)
     select id, at::float8 as at, text, pg_notify(${FLEET_CHANNEL}, json_build_object(
-      'from', ${SENDER}::text,
+      'from', ${from}::text,
       'message', json_build_object('type', 'annotation', 'id', id, 'at', at, 'text', text))::text) as sent
     from kept`
   return { id: row!.id, at: row!.at, text: row!.text }
@@ -30,11 +30,13 @@ export class FleetAnnotations {
   readonly #sql: Sql
   readonly #log: AnnotationLog
   readonly #keepMs: number
+  readonly #sender: string
   /** Places a note after this instance's latest tick and sends it on the stream, once. */
   readonly #show: (note: FleetNote) => void
   #lastId = 0
 
-  constructor(sql: Sql, log: AnnotationLog, keepMs: number, show: (note: FleetNote) => void) {
+  constructor(sql: Sql, log: AnnotationLog, keepMs: number, sender: string, show: (note: FleetNote) => void) {
+    this.#sender = sender
     this.#sql = sql
     this.#log = log
     this.#keepMs = keepMs
@@ -48,7 +50,7 @@ export class FleetAnnotations {
 
   /** POST /api/annotations: kept in the table, shown here at once, and everywhere else by the message. */
   async add(text: string): Promise<Annotation> {
-    const note = await recordAnnotation(this.#sql, text)
+    const note = await recordAnnotation(this.#sql, text, this.#sender)
     this.receive(note)
     // Kept by now, whether by this call or by its message, which may have come first.
     return this.#log.find(note.id) ?? { ...note, afterSeq: 0 }

@@ -22,8 +22,8 @@ export interface FleetEnvelope {
   readonly message: FleetMessage
 }
 
-/** A process's sender id on the channel: unique per process, unlike an instance name a restart reuses. */
-export const SENDER = randomBytes(8).toString('hex')
+/** A sender id on the channel: one per fleet member, unlike an instance name, which a restart reuses. */
+export const newSender = () => randomBytes(8).toString('hex')
 
 export interface FleetChannel {
   /** Sends a message to every instance listening (this one included); false when it is too big to send. */
@@ -36,7 +36,7 @@ export interface FleetChannel {
  * one). `onListen` runs after every (re)connect of the listening connection, so whatever
  * was sent while it was down can be read back from the tables.
  */
-export async function openChannel(sql: Sql, onMessage: (envelope: FleetEnvelope) => void, onListen: () => void, log: (line: string) => void): Promise<FleetChannel> {
+export async function openChannel(sql: Sql, sender: string, onMessage: (envelope: FleetEnvelope) => void, onListen: () => void, log: (line: string) => void): Promise<FleetChannel> {
   const listening = await sql.listen(FLEET_CHANNEL, (payload) => {
     let envelope: FleetEnvelope
     try {
@@ -52,7 +52,7 @@ export async function openChannel(sql: Sql, onMessage: (envelope: FleetEnvelope)
   }, onListen)
   return {
     async send(message) {
-      const payload = JSON.stringify({ from: SENDER, message } satisfies FleetEnvelope)
+      const payload = JSON.stringify({ from: sender, message } satisfies FleetEnvelope)
       if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) {
         log(`fleet: a ${message.type} message of ${Buffer.byteLength(payload)} bytes is over NOTIFY's limit; not sent`)
         return false

@@ -135,7 +135,7 @@ export async function runPrimary(config: Config, { log, parent }: PrimaryOptions
       if (!slot) return
       const how = signal ?? `exit code ${code}`
       if (firstSignalAt !== undefined) {
-        slot.stopCode = signal ?? code
+        slot.stopCode = signal ?? code ?? -1
         return
       }
       if (!listening) {
@@ -145,7 +145,7 @@ export async function runPrimary(config: Config, { log, parent }: PrimaryOptions
       const delay = slot.backoff.next(performance.now() - slot.startedAt)
       const note = `worker ${worker.process.pid} died (${how}); restarting it in ${delay} ms`
       log(note)
-      recordAnnotation(sql!, note).catch((error: Error) => log(`could not note the death on the timeline: ${error.message}`))
+      recordAnnotation(sql!, note, `primary ${process.pid}`).catch((error: Error) => log(`could not note the death on the timeline: ${error.message}`))
       slot.restart = setTimeout(() => {
         slot.restart = undefined
         if (firstSignalAt === undefined) fork(slot, databaseUrl)

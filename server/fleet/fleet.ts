@@ -5,7 +5,7 @@ import type { Telemetry } from '../metrics/telemetry.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
 import { FleetAnnotations } from './annotations.ts'
 import { burstFleet, stopRequested, type BurstFleet, type BurstRunner } from './bursts.ts'
-import { openChannel, SENDER, type FleetEnvelope } from './channel.ts'
+import { newSender, openChannel, type FleetEnvelope } from './channel.ts'
 import { FleetKnobs } from './knobs.ts'
 import { joinFleet, type FleetSession } from './session.ts'
 
@@ -60,7 +60,8 @@ export async function startFleet({ config, sql, databaseUrl, pipeline, log }: Fl
 }
 
 async function connected(sessionSql: Sql, session: FleetSession, { config, sql, pipeline, log }: FleetOptions): Promise<Fleet> {
-  const knobs = new FleetKnobs(sql, pipeline, log)
+  const sender = newSender()
+  const knobs = new FleetKnobs(sql, pipeline, log, sender)
   let annotations: FleetAnnotations | undefined
   let telemetry: Telemetry | undefined
   let runner: BurstRunner | undefined
@@ -79,7 +80,7 @@ async function connected(sessionSql: Sql, session: FleetSession, { config, sql, 
         return annotations?.receive(message)
       case 'burst':
         // Our own progress is on our stream already.
-        if (from !== SENDER) telemetry?.hub.publish('burst', message.progress)
+        if (from !== sender) telemetry?.hub.publish('burst', message.progress)
         return
       case 'burst-stop':
         return void runner?.stopHere(message.id)
@@ -98,7 +99,7 @@ async function connected(sessionSql: Sql, session: FleetSession, { config, sql, 
       },
     )
   // Listen first, then read: a change made in between arrives as a message.
-  const channel = await openChannel(sessionSql, receive, () => void poll(), log)
+  const channel = await openChannel(sessionSql, sender, receive, () => void poll(), log)
   await knobs.catchUp()
   const stopSharing = pipeline.onKnobsChanged((change) => knobs.share(change))
   let polling: Promise<void> | undefined
@@ -117,10 +118,10 @@ async function connected(sessionSql: Sql, session: FleetSession, { config, sql, 
     async attach(live, burstRunner) {
       telemetry = live
       runner = burstRunner
-      const log = live.annotations
-      annotations = new FleetAnnotations(sql, log, config.historySeconds * 1000, (note) => {
+      const notes = live.annotations
+      annotations = new FleetAnnotations(sql, notes, config.historySeconds * 1000, sender, (note) => {
         const annotation = { ...note, afterSeq: live.sampler.latest?.seq ?? 0 }
-        if (log.keep(annotation)) live.hub.publish('annotation', annotation)
+        if (notes.keep(annotation)) live.hub.publish('annotation', annotation)
       })
       burstRunner.onProgress((progress) => void channel.send({ type: 'burst', progress }).catch(() => {}))
       await annotations.catchUp()
@@ -129,6 +130,8 @@ async function connected(sessionSql: Sql, session: FleetSession, { config, sql, 
       (closing ??= (async () => {
         clearInterval(timer)
         stopSharing()
+        // A knob change made just before the stop still reaches the fleet.
+        await knobs.settled()
         await polling
         await channel.close()
         await session.close()

@@ -1,7 +1,7 @@
 import type { LiveConfig } from '../../shared/config.ts'
 import type { Sql } from '../db/client.ts'
 import type { KnobsChange, Pipeline } from '../pipeline/pipeline.ts'
-import { FLEET_CHANNEL, SENDER } from './channel.ts'
+import { FLEET_CHANNEL } from './channel.ts'
 
 const json = (value: unknown) => JSON.stringify(value)
 
@@ -28,6 +28,7 @@ export class FleetKnobs {
   readonly #sql: Sql
   readonly #pipeline: Pipeline
   readonly #log: (line: string) => void
+  readonly #sender: string
   #applied = 0
   /** Set while applying another instance's change, so it is not announced again. */
   #applying = false
@@ -35,7 +36,8 @@ export class FleetKnobs {
   #unsaved = 0
   #saving: Promise<void> = Promise.resolve()
 
-  constructor(sql: Sql, pipeline: Pipeline, log: (line: string) => void) {
+  constructor(sql: Sql, pipeline: Pipeline, log: (line: string) => void, sender: string) {
+    this.#sender = sender
     this.#sql = sql
     this.#pipeline = pipeline
     this.#log = log
@@ -94,7 +96,7 @@ export class FleetKnobs {
         returning version, knobs, by
       )
       select version, pg_notify(${FLEET_CHANNEL}, json_build_object(
-        'from', ${SENDER}::text,
+        'from', ${this.#sender}::text,
         'message', json_build_object('type', 'knobs', 'version', version, 'knobs', knobs, 'by', by))::text) as sent
       from saved`
   }

@@ -108,9 +108,10 @@ it('keeps serving through HAProxy when one instance is SIGKILLed mid-load, loses
   expect(n).toBe(ids.length)
 
   // Restarted on its port, it is back behind HAProxy once its health check passes.
-  instances[0] = await startServerProcess(env(ports[0]!))
-  await ready(instances[0].url)
-  const restarted = instances[0].child.pid!
+  const again = await startServerProcess(env(ports[0]!))
+  instances[0] = again
+  await ready(again.url)
+  const restarted = again.child.pid!
   await eventually(async () => pidOf((await fresh(lb, 'GET', '/livez').catch(() => undefined))?.instance) === restarted, 20_000, 'HAProxy to send requests to the restarted instance')
   const committed = await fresh(lb, 'POST', '/v1/events?wait=commit', { id: 'haproxy-after-restart', type: 'check' })
   expect(committed.status).toBe(200)

@@ -29,6 +29,9 @@ export interface FleetSession {
  * join, so a fleet that stopped entirely starts from its environment, as one process does.
  */
 export async function joinFleet(sql: Sql, fresh: () => Promise<void>): Promise<FleetSession> {
+  // postgres.js 3.4.9's reserve() on a pool with no connection open yet never settles (it
+  // hands the reservation to the new connection as if it were a query): open one first.
+  await sql`select 1`
   const session = await sql.reserve()
   try {
     const [{ alone }] = (await session`select pg_try_advisory_lock(${MEMBERS_KEY}) as alone`) as unknown as [{ alone: boolean }]

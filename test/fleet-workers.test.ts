@@ -106,6 +106,8 @@ it('replaces a worker killed with SIGKILL, notes its death, and the new one take
 
 it('drains every worker on SIGTERM and exits 0 with every 202 in the table', async () => {
   const load = runLoad(url(), { workers: 4, eventsPerRequest: 10, maxRequests: 200, tag: 'workers-drain' })
+  const answered = () => [...load.tally.statuses.values()].reduce((sum, count) => sum + count, load.tally.networkErrors)
+  await eventually(() => answered() === 200, 30_000, 'the 200 requests to be answered')
   const tally = await load.stop()
   expect(tally.statuses.get(202)).toBe(200)
   const [{ n: before }] = (await db`select count(*)::int as n from events where payload->>'tag' = 'workers-drain'`) as unknown as [{ n: number }]

@@ -46,6 +46,7 @@ export async function runPrimary(config: Config, { log, parent }: PrimaryOptions
   const slots: Slot[] = Array.from({ length: config.workers }, (_, i) => ({ n: i + 1, backoff: restartBackoff(), worker: undefined, startedAt: 0, restart: undefined, stopCode: undefined }))
   let embedded: EmbeddedDatabase | undefined
   let sql: Sql | undefined
+  let lockSql: Sql | undefined
   let session: FleetSession | undefined
   let listening = false
   /** Database up and fleet joined: a stop can run now rather than wait for the start. */
@@ -92,6 +93,7 @@ export async function runPrimary(config: Config, { log, parent }: PrimaryOptions
     await exited
     const lost = slots.filter((slot) => slot.stopCode !== undefined && slot.stopCode !== 0)
     await session?.close()
+    await lockSql?.end({ timeout: 1 })
     await sql?.end({ timeout: 5 })
     await embedded?.stop()
     log(lost.length === 0
@@ -122,11 +124,12 @@ export async function runPrimary(config: Config, { log, parent }: PrimaryOptions
       ? undefined
       : await startEmbedded({ dataDir: config.dataDir, log, settings: { max_connections: String(Math.max(200, config.workers * (config.dbPoolSize + CONNECTIONS_PER_WORKER_BEYOND_POOL) + 20)) } })
     const databaseUrl = config.databaseUrl ?? embedded!.url
-    sql = fleetSessionSql(config, databaseUrl)
+    sql = fleetSessionSql(config, databaseUrl, 2)
+    lockSql = fleetSessionSql(config, databaseUrl, 1)
     await migrate(sql)
     // The primary is a member for as long as it runs: a worker restarting alone never finds
     // the fleet empty, so never clears its knobs and notes.
-    session = await joinFleet(sql, () => clearFleetState(sql!))
+    session = await joinFleet(lockSql, () => clearFleetState(sql!))
     ready = true
     if (stopWhy !== undefined) return await shutdown(stopWhy)
 
@@ -178,6 +181,7 @@ export async function runPrimary(config: Config, { log, parent }: PrimaryOptions
     console.error(`sluice: failed to start: ${(error as Error).message}`)
     for (const worker of live()) worker.process.kill('SIGKILL')
     await session?.close()
+    await lockSql?.end({ timeout: 1 })
     await sql?.end({ timeout: 1 })
     await embedded?.stop()
     return 1

@@ -39,27 +39,30 @@ export async function clearFleetState(sql: Sql): Promise<void> {
   await FleetAnnotations.clear(sql)
 }
 
-/** The session connection: LISTEN and advisory locks need one, so PgBouncer's transaction mode must be bypassed here. */
-export function fleetSessionSql(config: Config, databaseUrl: string): Sql {
-  // One connection reserved for the locks, one for NOTIFY; LISTEN opens its own.
-  return createSql(config.fleetDatabaseUrl ?? databaseUrl, { max: 2, prepare: config.dbPrepare })
+/**
+ * Connections that need a session (LISTEN, advisory locks), so that PgBouncer's
+ * transaction mode must be bypassed for them: `max` 1 for the locks (a session of its
+ * own), or a small pool for NOTIFY, beside which LISTEN opens its own connection.
+ */
+export function fleetSessionSql(config: Config, databaseUrl: string, max: number): Sql {
+  return createSql(config.fleetDatabaseUrl ?? databaseUrl, { max, prepare: config.dbPrepare })
 }
 
 /** Joins the fleet and applies its current knobs before this instance serves. */
 export async function startFleet({ config, sql, databaseUrl, pipeline, log }: FleetOptions): Promise<Fleet> {
-  const sessionSql = fleetSessionSql(config, databaseUrl)
-  let session: FleetSession | undefined
+  const lockSql = fleetSessionSql(config, databaseUrl, 1)
+  const channelSql = fleetSessionSql(config, databaseUrl, 1)
   try {
-    session = await joinFleet(sessionSql, () => clearFleetState(sql))
-    return await connected(sessionSql, session, { config, sql, databaseUrl, pipeline, log })
+    const session = await joinFleet(lockSql, () => clearFleetState(sql))
+    return await connected(channelSql, session, { config, sql, databaseUrl, pipeline, log })
   } catch (error) {
-    await session?.close()
-    await sessionSql.end({ timeout: 1 })
+    await lockSql.end({ timeout: 1 })
+    await channelSql.end({ timeout: 1 })
     throw error
   }
 }
 
-async function connected(sessionSql: Sql, session: FleetSession, { config, sql, pipeline, log }: FleetOptions): Promise<Fleet> {
+async function connected(channelSql: Sql, session: FleetSession, { config, sql, pipeline, log }: FleetOptions): Promise<Fleet> {
   const sender = newSender()
   const knobs = new FleetKnobs(sql, pipeline, log, sender)
   let annotations: FleetAnnotations | undefined
@@ -67,6 +70,7 @@ async function connected(sessionSql: Sql, session: FleetSession, { config, sql, 
   let runner: BurstRunner | undefined
 
   const catchUp = async () => {
+    await session.renew()
     await knobs.catchUp()
     await annotations?.catchUp()
     const running = runner?.running
@@ -99,7 +103,7 @@ async function connected(sessionSql: Sql, session: FleetSession, { config, sql, 
       },
     )
   // Listen first, then read: a change made in between arrives as a message.
-  const channel = await openChannel(sessionSql, sender, receive, () => void poll(), log)
+  const channel = await openChannel(channelSql, sender, receive, () => void poll(), log)
   await knobs.catchUp()
   const stopSharing = pipeline.onKnobsChanged((change) => knobs.share(change))
   let polling: Promise<void> | undefined
@@ -135,7 +139,7 @@ async function connected(sessionSql: Sql, session: FleetSession, { config, sql, 
         await polling
         await channel.close()
         await session.close()
-        await sessionSql.end({ timeout: 1 })
+        await channelSql.end({ timeout: 1 })
       })()),
   }
 }

@@ -5,53 +5,59 @@ const MEMBERS_KEY = 0x51_1c_e1
 const BURST_KEY = 0x51_1c_e2
 
 /**
- * This process's place in the fleet, held as session advisory locks on one reserved
- * connection, so a process that dies (even by SIGKILL) lets go of them when PostgreSQL
- * sees its connection close:
+ * This process's place in the fleet, held as session advisory locks on a connection of
+ * its own, so a process that dies (even by SIGKILL) lets go of them when PostgreSQL sees
+ * its connection close:
  *
  * - every member holds MEMBERS_KEY shared; the one that finds no other member (it gets
  *   it exclusive first) is starting a fresh fleet and clears what the last one left;
  * - the instance running a burst holds BURST_KEY: one burst fleet-wide.
  *
+ * A pool of one connection rather than postgres.js's reserve(): a reserved connection
+ * that the server closed (a database restart) is written to without a socket and throws
+ * out of a timer (postgres.js 3.4.9), where a pool connects again. A reconnected session
+ * has lost its locks: `renew` takes the membership back; a burst running then keeps
+ * running, but another instance could start one.
+ *
  * Session locks need a session: behind PgBouncer in transaction mode this connection
  * must bypass it (SLUICE_FLEET_DATABASE_URL).
  */
 export interface FleetSession {
+  /** Takes the membership back if a reconnect lost it; cheap when it did not. */
+  renew(): Promise<void>
   /** Takes the fleet's one burst slot; false when another instance holds it. */
   tryBurstLock(): Promise<boolean>
   releaseBurstLock(): Promise<void>
-  /** Lets go of every lock (the connection goes back to `sql`, which the caller ends). */
+  /** Closes the connection, which lets go of every lock. Safe to call twice. */
   close(): Promise<void>
 }
 
 /**
- * Joins the fleet. When no other member holds on, `fresh` runs before anyone else can
- * join, so a fleet that stopped entirely starts from its environment, as one process does.
+ * Joins the fleet through `session`, a pool of one connection that is this process's
+ * alone. When no other member holds on, `fresh` runs before anyone else can join, so a
+ * fleet that stopped entirely starts from its environment, as one process does.
  */
-export async function joinFleet(sql: Sql, fresh: () => Promise<void>): Promise<FleetSession> {
-  // postgres.js 3.4.9's reserve() on a pool with no connection open yet never settles (it
-  // hands the reservation to the new connection as if it were a query): open one first.
-  await sql`select 1`
-  const session = await sql.reserve()
-  try {
-    const [{ alone }] = (await session`select pg_try_advisory_lock(${MEMBERS_KEY}) as alone`) as unknown as [{ alone: boolean }]
-    if (alone) {
-      try {
-        await fresh()
-      } finally {
-        await session`select pg_advisory_lock_shared(${MEMBERS_KEY})`
-        await session`select pg_advisory_unlock(${MEMBERS_KEY})`
-      }
-    } else {
-      // Waits while a first member is still clearing.
+export async function joinFleet(session: Sql, fresh: () => Promise<void>): Promise<FleetSession> {
+  const [{ alone }] = (await session`select pg_try_advisory_lock(${MEMBERS_KEY}) as alone`) as unknown as [{ alone: boolean }]
+  if (alone) {
+    try {
+      await fresh()
+    } finally {
       await session`select pg_advisory_lock_shared(${MEMBERS_KEY})`
+      await session`select pg_advisory_unlock(${MEMBERS_KEY})`
     }
-  } catch (error) {
-    session.release()
-    throw error
+  } else {
+    // Waits while a first member is still clearing.
+    await session`select pg_advisory_lock_shared(${MEMBERS_KEY})`
   }
-  let closed = false
+  let closing: Promise<void> | undefined
   return {
+    async renew() {
+      await session`
+        select pg_advisory_lock_shared(${MEMBERS_KEY})
+        where not exists (select 1 from pg_locks where locktype = 'advisory' and pid = pg_backend_pid()
+                          and classid = 0 and objid = ${MEMBERS_KEY} and mode = 'ShareLock')`
+    },
     async tryBurstLock() {
       const [{ got }] = (await session`select pg_try_advisory_lock(${BURST_KEY}) as got`) as unknown as [{ got: boolean }]
       return got
@@ -59,11 +65,6 @@ export async function joinFleet(sql: Sql, fresh: () => Promise<void>): Promise<F
     async releaseBurstLock() {
       await session`select pg_advisory_unlock(${BURST_KEY})`
     },
-    async close() {
-      if (closed) return
-      closed = true
-      await session`select pg_advisory_unlock_all()`.catch(() => {})
-      session.release()
-    },
+    close: () => (closing ??= session.end({ timeout: 1 })),
   }
 }

@@ -68,7 +68,7 @@ try {
   process.exit(1)
 }
 
-log(`sluice listening on ${sluice.url} (writer ${config.writer}, durability ${config.durability}, database ${config.databaseUrl ? 'external' : `embedded on port ${sluice.embedded!.port}`})`)
+log(`sluice listening on ${sluice.url} (writer ${config.writer}, durability ${config.durability}, database ${cluster.isWorker ? "the primary's" : config.databaseUrl ? 'external' : `embedded on port ${sluice.embedded!.port}`})`)
 log(`  ingest: curl -X POST ${sluice.url}/v1/events -H 'content-type: application/json' -d '{"type":"hello"}'`)
 if (firstSignalAt !== undefined) {
   firstSignalAt = undefined

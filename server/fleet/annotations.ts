@@ -57,9 +57,10 @@ export class FleetAnnotations {
   }
 
   /** A note from the channel or the table. */
-  receive(note: FleetNote): void {
-    this.#lastId = Math.max(this.#lastId, note.id)
-    this.#show(note)
+  receive({ id, at, text }: FleetNote): void {
+    this.#lastId = Math.max(this.#lastId, id)
+    // Only these fields: a message brings its `type` along, which is not the note's.
+    this.#show({ id, at, text })
   }
 
   async catchUp(): Promise<void> {

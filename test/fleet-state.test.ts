@@ -52,8 +52,11 @@ it('applies a PATCH through one instance on the other, and on one that starts la
 it('puts a note made through one instance on every instance, under one id', async () => {
   const posted = await api<Annotation>(b.url, 'POST', '/api/annotations', { text: 'fleet note' })
   expect(posted.status).toBe(201)
-  await eventually(() => a.telemetry.annotations.recent().some((note) => note.id === posted.body.id && note.text === 'fleet note'), 10_000, 'the note on the other instance')
-  expect(b.telemetry.annotations.recent().filter((note) => note.text === 'fleet note')).toHaveLength(1)
+  await eventually(() => a.telemetry.annotations.recent().some((note) => note.id === posted.body.id), 10_000, 'the note on the other instance')
+  // The same note, placed after the other instance's own latest tick.
+  const { afterSeq: _, ...note } = posted.body
+  expect(a.telemetry.annotations.recent()).toEqual([{ ...note, afterSeq: expect.any(Number) }])
+  expect(b.telemetry.annotations.recent()).toEqual([posted.body])
 })
 
 it('runs one burst across the fleet: the other instance refuses a second, lists it, shows its progress and stops it', async () => {

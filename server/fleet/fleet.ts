@@ -5,7 +5,7 @@ import type { Telemetry } from '../metrics/telemetry.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
 import { FleetAnnotations } from './annotations.ts'
 import { burstFleet, stopRequested, type BurstFleet, type BurstRunner } from './bursts.ts'
-import { newSender, openChannel, type FleetEnvelope } from './channel.ts'
+import { newSender, openChannel, type FleetChannel, type FleetEnvelope } from './channel.ts'
 import { FleetKnobs } from './knobs.ts'
 import { joinFleet, type FleetSession } from './session.ts'
 
@@ -88,11 +88,16 @@ async function connected(channelSql: Sql, session: FleetSession, { config, sql, 
         return
       case 'burst-stop':
         return void runner?.stopHere(message.id)
+      case 'ping':
+        return
     }
   }
   let failing = false
+  let channel: FleetChannel | undefined
   const poll = () =>
-    catchUp().then(
+    catchUp()
+      .then(() => channel?.check())
+      .then(
       () => {
         if (failing) log('fleet: reading the fleet state works again')
         failing = false
@@ -103,7 +108,8 @@ async function connected(channelSql: Sql, session: FleetSession, { config, sql, 
       },
     )
   // Listen first, then read: a change made in between arrives as a message.
-  const channel = await openChannel(channelSql, sender, receive, () => void poll(), log)
+  channel = await openChannel(channelSql, sender, receive, () => void catchUp().catch(() => {}), log)
+  const opened = channel
   await knobs.catchUp()
   const stopSharing = pipeline.onKnobsChanged((change) => knobs.share(change))
   let polling: Promise<void> | undefined
@@ -114,7 +120,7 @@ async function connected(channelSql: Sql, session: FleetSession, { config, sql, 
 
   let closing: Promise<void> | undefined
   return {
-    bursts: burstFleet(session, sql, channel),
+    bursts: burstFleet(session, sql, opened),
     annotate: async (text) => {
       if (!annotations) throw new Error('the fleet is not attached to the telemetry yet')
       return annotations.add(text)
@@ -127,7 +133,7 @@ async function connected(channelSql: Sql, session: FleetSession, { config, sql, 
         const annotation = { ...note, afterSeq: live.sampler.latest?.seq ?? 0 }
         if (notes.keep(annotation)) live.hub.publish('annotation', annotation)
       })
-      burstRunner.onProgress((progress) => void channel.send({ type: 'burst', progress }).catch(() => {}))
+      burstRunner.onProgress((progress) => void opened.send({ type: 'burst', progress }).catch(() => {}))
       await annotations.catchUp()
     },
     close: () =>
@@ -137,7 +143,7 @@ async function connected(channelSql: Sql, session: FleetSession, { config, sql, 
         // A knob change made just before the stop still reaches the fleet.
         await knobs.settled()
         await polling
-        await channel.close()
+        await opened.close()
         await session.close()
         await channelSql.end({ timeout: 1 })
       })()),

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { EffectiveConfig } from '../shared/config.ts'
 import { createSql, type Sql } from '../server/db/client.ts'
@@ -17,11 +20,12 @@ let db: Sql
 let primary: ChildProcess | undefined
 let output = ''
 const pids = new Set<number>()
+let main: string
 
 beforeAll(async () => {
   database = await freshDatabase()
   db = createSql(database.url, { max: 2 })
-  const main = await buildServer('workers')
+  main = await buildServer('workers')
   primary = spawn(process.execPath, [main], {
     env: {
       ...process.env,
@@ -123,3 +127,38 @@ it('drains every worker on SIGTERM and exits 0 with every 202 in the table', asy
   const [{ n }] = (await db`select count(*)::int as n from events where payload->>'tag' = 'workers-drain'`) as unknown as [{ n: number }]
   expect(n).toBe(tally.acknowledged)
 }, STOP_TIMEOUT_MS + 20_000)
+
+it('starts the embedded PostgreSQL once, for every worker, and stops it once they have drained', async () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'sluice-workers-embedded-'))
+  const env: NodeJS.ProcessEnv = { ...process.env, SLUICE_DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', SLUICE_WORKERS: '2', SLUICE_TOKEN: '', SLUICE_LOG: 'info' }
+  delete env.DATABASE_URL
+  const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let log = ''
+  child.stdout!.on('data', (chunk: Buffer) => (log += chunk.toString()))
+  child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()))
+  const pidFile = path.join(dataDir, 'pg', 'postmaster.pid')
+  try {
+    await eventually(() => /with 2 workers/.test(log) || child.exitCode !== null, START_TIMEOUT_MS, `two workers on an embedded database:\n${log}`)
+    expect(log.match(/embedded PostgreSQL ready/g), log).toHaveLength(1)
+    const postmaster = Number(readFileSync(pidFile, 'utf8').split('\n')[0])
+    expect(isRunning(postmaster)).toBe(true)
+    expect((await fresh(/sluice listening on (http:\S+) with/.exec(log)![1]!, 'POST', '/v1/events?wait=commit', { type: 'embedded' })).status).toBe(200)
+
+    const exit = once(child, 'exit')
+    child.kill('SIGTERM')
+    const [code] = (await Promise.race([exit, new Promise((_, reject) => setTimeout(() => reject(new Error(`no exit within ${STOP_TIMEOUT_MS} ms:\n${log}`)), STOP_TIMEOUT_MS))])) as [number | null]
+    expect(code, log).toBe(0)
+    // The database went last: after both workers' drains.
+    const lastDrain = log.lastIndexOf('] drained ')
+    expect(lastDrain).toBeGreaterThan(0)
+    expect(log.indexOf('all 2 workers drained; database stopped')).toBeGreaterThan(lastDrain)
+    await exited(postmaster, 10_000, 'the embedded PostgreSQL')
+  } finally {
+    const workers = [...log.matchAll(/\[worker (\d+)\]/g)].map((match) => Number(match[1]))
+    for (const pid of [child.pid, ...workers]) if (pid !== undefined && isRunning(pid)) process.kill(pid, 'SIGKILL')
+    // SIGQUIT: PostgreSQL's immediate shutdown, which takes its own children along.
+    const postmaster = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : undefined
+    if (postmaster !== undefined && postmaster > 1 && isRunning(postmaster)) process.kill(postmaster, 'SIGQUIT')
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}, START_TIMEOUT_MS + STOP_TIMEOUT_MS + 20_000)

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
 
 /** Event-loop delay from the window's start to the load's end (the second SIGUSR2). */
 export interface LoopWindow {
@@ -24,11 +25,41 @@ export function cpuCores(usage: NodeJS.CpuUsage, wallMs: number): number {
   return wallMs > 0 ? Math.round(((usage.user + usage.system) / 1000 / wallMs) * 100) / 100 : 0
 }
 
-/** The report, or null when the process died before writing it: unknown, not made up. */
-export function readProbe(file: string): ProbeReport | null {
+/** Where a node:cluster worker of the process measured into `file` writes its own report. */
+export const workerProbeFile = (file: string, pid: number) => `${file}.worker-${pid}`
+
+function readOne(file: string): ProbeReport | null {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as ProbeReport
   } catch {
     return null
+  }
+}
+
+/**
+ * The report, or null when the process died before writing it: unknown, not made up.
+ * With node:cluster workers, the process is the primary and its workers together: memory
+ * and CPU added up, the worst loop delay of any of them.
+ */
+export function readProbe(file: string): ProbeReport | null {
+  const primary = readOne(file)
+  const prefix = `${path.basename(file)}.worker-`
+  const workers = readdirSync(path.dirname(file)).filter((name) => name.startsWith(prefix)).map((name) => readOne(path.join(path.dirname(file), name)))
+  if (!primary || workers.length === 0) return primary
+  if (workers.some((worker) => worker === null)) return null
+  const all = [primary, ...(workers as ProbeReport[])]
+  const windows = all.flatMap((report) => (report.window ? [report.window] : []))
+  const sum = (figures: number[]) => Math.round(figures.reduce((total, figure) => total + figure, 0) * 100) / 100
+  return {
+    maxLoopDelayMs: Math.max(...all.map((report) => report.maxLoopDelayMs)),
+    peakRssMb: sum(all.map((report) => report.peakRssMb)),
+    cpuCores: sum(all.map((report) => report.cpuCores)),
+    ...(windows.length === all.length && {
+      window: {
+        loopDelayP99Ms: Math.max(...windows.map((window) => window.loopDelayP99Ms)),
+        loopDelayMaxMs: Math.max(...windows.map((window) => window.loopDelayMaxMs)),
+        seconds: primary.window!.seconds,
+      },
+    }),
   }
 }

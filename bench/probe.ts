@@ -8,14 +8,17 @@
  * under load. A second SIGUSR2, sent when the load stops, closes the window for the loop
  * delay's p99 and max, so the drain after SIGTERM is not in them.
  */
+import cluster from 'node:cluster'
 import { writeFileSync } from 'node:fs'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { cpuCores, type LoopWindow, type ProbeReport } from './probe-report.ts'
+import { cpuCores, workerProbeFile, type LoopWindow, type ProbeReport } from './probe-report.ts'
 
 // 10 ms sampling: finer would add timer wake-ups to the very loop being measured.
 const RESOLUTION_MS = 10
 
-const file = process.env.BENCH_PROBE_FILE
+// A node:cluster worker inherits the preload and the variable: it reports beside the
+// primary's file, and readProbe adds the workers up (bench/probe-report.ts).
+const file = process.env.BENCH_PROBE_FILE && (cluster.isWorker ? workerProbeFile(process.env.BENCH_PROBE_FILE, process.pid) : process.env.BENCH_PROBE_FILE)
 if (file) {
   const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
   delay.enable()
@@ -23,6 +26,8 @@ if (file) {
   let marks = 0
   let window: LoopWindow | undefined
   process.on('SIGUSR2', () => {
+    // The harness signals the primary; its workers are measured over the same window.
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGUSR2')
     if (marks++ === 0) {
       delay.reset()
       mark = { cpu: process.cpuUsage(), at: performance.now() }

@@ -51,6 +51,21 @@ const RATIOS: Record<string, RatioSpec> = {
     denominator: ['ndjson/sluice-copy', 'events_per_s'],
     target: 0.8,
   },
+  // Workers: the same COPY server as one process and as two node:cluster workers, in the
+  // same run. The target is for a machine with cores to spare; where PostgreSQL and the
+  // load generator share two cores with the workers, expect less (README).
+  workers2_single_vs_workers1: {
+    what: 'sluice copy with 2 workers, single-event requests/s ÷ the same with 1',
+    numerator: ['single/sluice-workers2', 'requests_per_s'],
+    denominator: ['single/sluice-workers1', 'requests_per_s'],
+    target: 1.5,
+  },
+  workers2_ndjson_vs_workers1: {
+    what: 'sluice copy with 2 workers, NDJSON committed events/s ÷ the same with 1',
+    numerator: ['ndjson/sluice-workers2', 'events_per_s'],
+    denominator: ['ndjson/sluice-workers1', 'events_per_s'],
+    target: 1.5,
+  },
   // Overload with admission on; the same with it off is in the overload section beside them.
   single_2x_committed_vs_peak: {
     what: 'single events offered at 2x the peak, admission adaptive: committed events/s ÷ peak committed events/s',

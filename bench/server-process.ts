@@ -9,7 +9,7 @@ import { built, SLUICE_MAIN } from './build.ts'
 import { Child } from './children.ts'
 import { readProbe, type ProbeReport } from './probe-report.ts'
 
-export const SERVERS = ['bare-node', 'bare-hono', 'level0', 'sluice-copy', 'sluice-spool', 'sluice-batch', 'sluice-direct'] as const
+export const SERVERS = ['bare-node', 'bare-hono', 'level0', 'sluice-copy', 'sluice-spool', 'sluice-batch', 'sluice-direct', 'sluice-workers1', 'sluice-workers2'] as const
 export type ServerName = (typeof SERVERS)[number]
 
 /** Which of them write to the database (the others have no rows to count and nothing to lose). */
@@ -21,6 +21,8 @@ export const WRITES: Record<ServerName, boolean> = {
   'sluice-spool': true,
   'sluice-batch': true,
   'sluice-direct': true,
+  'sluice-workers1': true,
+  'sluice-workers2': true,
 }
 
 const READY_TIMEOUT_MS = 30_000
@@ -34,6 +36,8 @@ export const PROBE = built('probe')
 /**
  * `sluice-spool` is the COPY writer with the write-ahead spool (a 202 once fdatasync'd);
  * every other Sluice runs with durability `memory`, whatever the environment says.
+ * `sluice-workersN` is the COPY writer with SLUICE_WORKERS=N (node:cluster); the others run
+ * one process, whatever the environment says.
  */
 type Sluice = Extract<ServerName, `sluice-${string}`>
 const isSluice = (name: ServerName): name is Sluice => name.startsWith('sluice-')
@@ -41,6 +45,7 @@ const isSluice = (name: ServerName): name is Sluice => name.startsWith('sluice-'
 function launch(name: ServerName, databaseUrl: string, spoolDir: string): { script: string; env: Record<string, string> } {
   if (isSluice(name)) {
     const spool = name === 'sluice-spool'
+    const workers = /^sluice-workers(\d+)$/.exec(name)?.[1]
     return {
       // What `npm start` serves.
       script: SLUICE_MAIN,
@@ -48,7 +53,8 @@ function launch(name: ServerName, databaseUrl: string, spoolDir: string): { scri
       // would turn every bench request into a 401, so it is cleared ('' reads as unset).
       env: {
         DATABASE_URL: databaseUrl,
-        SLUICE_WRITER: spool ? 'copy' : name.slice('sluice-'.length),
+        SLUICE_WRITER: spool || workers ? 'copy' : name.slice('sluice-'.length),
+        SLUICE_WORKERS: workers ?? '1',
         SLUICE_DURABILITY: spool ? 'spool' : 'memory',
         SLUICE_SPOOL_DIR: spoolDir,
         SLUICE_LOG: 'silent',

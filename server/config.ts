@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import { LIVE_KNOB_ENUMS, LIVE_KNOB_LIMITS, type AdmissionMode, type BodyReading, type NumericKnob } from '../shared/config.ts'
 import type { WriterStrategy } from '../shared/ingest.ts'
@@ -16,8 +17,6 @@ export interface Config {
   readonly port: number
   /** External PostgreSQL; undefined starts the embedded one. */
   readonly databaseUrl: string | undefined
-  /** This instance's name in the fleet (server/fleet/instance-id.ts); undefined: host:port/pid. */
-  readonly instance: string | undefined
   readonly dataDir: string
   readonly token: string | undefined
   readonly maxBodyBytes: number
@@ -79,6 +78,16 @@ export interface Config {
   readonly spoolMaxBytes: number
   /** Test hook: SIGKILL the process right after this many batch commits (0: never). */
   readonly spoolKillAfterCommits: number
+  /** Processes serving this port (node:cluster workers); 1 runs no cluster at all. */
+  readonly workers: number
+  /** This instance's name in the fleet; unset, it is host:port/pid (server/fleet/instance-id.ts). */
+  readonly instance: string | undefined
+  /** postgres.js named prepared statements; false behind PgBouncer in transaction mode. */
+  readonly dbPrepare: boolean
+  /** A session-mode connection for the fleet's LISTEN and advisory locks; unset, the database's own. */
+  readonly fleetDatabaseUrl: string | undefined
+  /** How often fleet state (knobs, annotations, a stop asked for) is re-read, for what a lost LISTEN missed. */
+  readonly fleetPollMs: number
 }
 
 export class ConfigError extends Error {
@@ -96,7 +105,6 @@ export const DEFAULTS: Config = Object.freeze({
   host: '127.0.0.1',
   port: 8080,
   databaseUrl: undefined,
-  instance: undefined,
   dataDir: '.sluice',
   token: undefined,
   maxBodyBytes: 1 * MiB,
@@ -137,6 +145,11 @@ export const DEFAULTS: Config = Object.freeze({
   spoolDir: path.join('.sluice', 'spool'),
   spoolMaxBytes: 1 * GiB,
   spoolKillAfterCommits: 0,
+  workers: 1,
+  instance: undefined,
+  dbPrepare: true,
+  fleetDatabaseUrl: undefined,
+  fleetPollMs: 2_000,
 })
 
 /** Runs a shared check on an environment variable: a bad value names the variable. */
@@ -182,6 +195,17 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return checked(name, raw, (value) => checkOneOf(name, value, allowed))
 }
 
+// A cap against a typo (80 for 8): each worker holds its own pool, queue and writers.
+const MAX_WORKERS = 256
+
+/** SLUICE_WORKERS: a count, or `auto` for one per core. */
+function workers(env: Env, name: string): number {
+  const raw = env[name]?.trim()
+  if (raw === 'auto') return availableParallelism()
+  if (raw !== undefined && raw !== '' && !/^\d+$/.test(raw)) throw new ConfigError(name, `expected a number of processes from 1 to ${MAX_WORKERS}, or "auto" (one per core), got "${raw}"`)
+  return int(env, name, DEFAULTS.workers, 1, MAX_WORKERS)
+}
+
 /**
  * Reads the configuration once: explicit options win over the environment, which wins
  * over DEFAULTS. Throws ConfigError naming the variable on a bad value.
@@ -191,7 +215,6 @@ export function loadConfig(env: Env = process.env, options: Partial<Config> = {}
     host: str(env, 'HOST', DEFAULTS.host)!,
     port: int(env, 'PORT', DEFAULTS.port, 0, 65535),
     databaseUrl: str(env, 'DATABASE_URL', undefined),
-    instance: str(env, 'SLUICE_INSTANCE', undefined),
     dataDir: str(env, 'SLUICE_DATA_DIR', DEFAULTS.dataDir)!,
     token: str(env, 'SLUICE_TOKEN', undefined),
     maxBodyBytes: knob(env, 'SLUICE_MAX_BODY_BYTES', 'maxBodyBytes', DEFAULTS.maxBodyBytes),
@@ -233,6 +256,11 @@ export function loadConfig(env: Env = process.env, options: Partial<Config> = {}
     // At least a few segments' worth (the log rotates at 64 KiB at the smallest).
     spoolMaxBytes: int(env, 'SLUICE_SPOOL_MAX_BYTES', DEFAULTS.spoolMaxBytes, 256 * KiB),
     spoolKillAfterCommits: int(env, 'SLUICE_SPOOL_TEST_KILL_AFTER_COMMITS', DEFAULTS.spoolKillAfterCommits, 0),
+    workers: workers(env, 'SLUICE_WORKERS'),
+    instance: str(env, 'SLUICE_INSTANCE', undefined),
+    dbPrepare: oneOf(env, 'SLUICE_DB_PREPARE', ['true', 'false'] as const, 'true') === 'true',
+    fleetDatabaseUrl: str(env, 'SLUICE_FLEET_DATABASE_URL', undefined),
+    fleetPollMs: int(env, 'SLUICE_FLEET_POLL_MS', DEFAULTS.fleetPollMs, 100, 600_000),
   }
   const merged = { ...fromEnv, ...options }
   // The spool follows the data folder unless placed on its own, whichever way either was set.

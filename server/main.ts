@@ -1,7 +1,10 @@
+import cluster from 'node:cluster'
 import { ConfigError, loadConfig } from './config.ts'
+import { runPrimary } from './fleet/cluster.ts'
 import { startSluice, type Sluice } from './sluice.ts'
 
-const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`)
+const who = cluster.isWorker ? ` [worker ${process.pid}]` : ''
+const log = (line: string) => console.log(`${new Date().toISOString()}${who} ${line}`)
 
 // Read before anything slow: a parent that dies while the database starts must still count.
 const parent = process.ppid
@@ -14,6 +17,9 @@ try {
   console.error(`sluice: bad configuration: ${error.message}`)
   process.exit(2)
 }
+
+// SLUICE_WORKERS > 1: this process supervises; each worker runs the rest of this file.
+if (config.workers > 1 && cluster.isPrimary) process.exit(await runPrimary(config, { log, parent }))
 
 // A Ctrl-C reaches us twice, from the terminal and relayed by npm: only a signal that
 // comes well after the first one means "stop now".
@@ -62,7 +68,7 @@ try {
   process.exit(1)
 }
 
-log(`sluice listening on ${sluice.url} (writer ${config.writer}, durability ${config.durability}, database ${config.databaseUrl ? 'external' : `embedded on port ${sluice.embedded!.port}`})`)
+log(`sluice listening on ${sluice.url} (writer ${config.writer}, durability ${config.durability}, database ${cluster.isWorker ? "the primary's" : config.databaseUrl ? 'external' : `embedded on port ${sluice.embedded!.port}`})`)
 log(`  ingest: curl -X POST ${sluice.url}/v1/events -H 'content-type: application/json' -d '{"type":"hello"}'`)
 if (firstSignalAt !== undefined) {
   firstSignalAt = undefined

@@ -10,7 +10,8 @@ import { migrate } from './db/schema.ts'
 import { createApp } from './http/app.ts'
 import { gatedServer, shedFirst } from './http/shed.ts'
 import { effectiveConfig } from './http/config-api.ts'
-import { joinFleet, type Fleet } from './fleet/fleet.ts'
+import { startFleet, type Fleet } from './fleet/fleet.ts'
+import { startHeartbeat, type Heartbeat } from './fleet/heartbeat.ts'
 import { instanceId } from './fleet/instance-id.ts'
 import { BurstManager } from './load/manager.ts'
 import { cpuSampler } from './metrics/cpu.ts'
@@ -28,8 +29,10 @@ export interface Sluice {
   readonly bursts: BurstManager
   /** Metrics core, sampler, SSE hub (publish events here) and Prometheus registry. */
   readonly telemetry: Telemetry
-  /** This instance in the fleet: its id, its heartbeat. */
+  /** Its place in the fleet of instances on this database: shared knobs, notes, one burst slot. */
   readonly fleet: Fleet
+  /** Its row in the instance registry, beating once a second; the stream shows the fleet's totals. */
+  readonly heartbeat: Heartbeat
   /** Graceful stop: refuse new work, drain the queue, stop the database. Safe to call twice. */
   close(): Promise<DrainReport>
 }
@@ -40,7 +43,7 @@ export type Log = (line: string) => void
 const INFLIGHT_GRACE_MS = 2_000
 
 async function connect(url: string, config: Config, log: Log): Promise<Sql> {
-  const sql = createSql(url, { max: config.dbPoolSize })
+  const sql = createSql(url, { max: config.dbPoolSize, prepare: config.dbPrepare })
   for (let attempt = 1; ; attempt++) {
     try {
       await migrate(sql)
@@ -91,12 +94,16 @@ export async function startSluice(config: Config, log: Log = () => {}): Promise<
   let sql: Sql | undefined
   let telemetry: Telemetry | undefined
   let spool: Spool | undefined
+  let fleet: Fleet | undefined
+  let heartbeat: Heartbeat | undefined
   try {
-    sql = await connect(config.databaseUrl ?? embedded!.url, config, log)
+    const databaseUrl = config.databaseUrl ?? embedded!.url
+    sql = await connect(databaseUrl, config, log)
     if (config.durability === 'spool') spool = await openSpool(config, sql, log)
     const pipeline = new Pipeline(config, sql, log, spool)
+    fleet = await startFleet({ config, sql, databaseUrl, pipeline, log })
     // Runs tick only once telemetry exists (it is set just below, before anything listens).
-    const bursts = new BurstManager({ config, pipeline, sql, log, databasePid: embedded?.pid, onRequests: (counts) => telemetry?.metrics.countBurstRequests(counts) })
+    const bursts = new BurstManager({ config, pipeline, sql, log, databasePid: embedded?.pid, fleet: fleet.bursts, onRequests: (counts) => telemetry?.metrics.countBurstRequests(counts) })
     await bursts.init()
     const live = createTelemetry(config, pipeline, log, cpuSampler({ databasePid: embedded?.pid, generatorPid: () => bursts.generatorPid }))
     telemetry = live
@@ -108,7 +115,9 @@ export async function startSluice(config: Config, log: Log = () => {}): Promise<
       live.knobChanges.add({ at, by, from, to: Object.fromEntries(changed.map((key) => [key, knobs[key]])) as Partial<LiveConfig> })
       live.hub.publish('config', { config: effectiveConfig(config, knobs), changed, by, at, from })
     })
-    const app = createApp({ config, pipeline, log, bursts, telemetry: live, sql })
+    await fleet.attach(live, bursts)
+    let instance = instanceId(config)
+    const app = createApp({ config, pipeline, log, bursts, telemetry: live, sql, fleet, instance: () => instance })
     const server = serve({
       fetch: app.fetch,
       port: config.port,
@@ -118,10 +127,11 @@ export async function startSluice(config: Config, log: Log = () => {}): Promise<
     }) as Server
     live.metrics.trackConnections(server)
     const address = await listen(server, config)
+    instance = instanceId(config, address.port)
     pipeline.start()
-    const fleet = joinFleet({ sql, id: instanceId({ ...config, port: address.port }), telemetry: live, log })
+    heartbeat = startHeartbeat({ sql, id: instance, telemetry: live, log })
     // Each process is scraped on its own (docs/metrics.md); the label says which one a series is.
-    live.registry.setDefaultLabels({ instance: fleet.id })
+    live.registry.setDefaultLabels({ instance })
     live.start()
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
     const url = `http://${host}:${address.port}`
@@ -150,15 +160,18 @@ export async function startSluice(config: Config, log: Log = () => {}): Promise<
       await new Promise((resolve) => setImmediate(resolve))
       // A last tick shows the drained queue, then the streams end.
       live.stop()
-      await fleet.close()
+      await heartbeat!.close()
       server.closeAllConnections()
+      await fleet!.close()
       await sql!.end({ timeout: 5 })
       await embedded?.stop()
       return report
     }
-    return { url, config, pipeline, sql, embedded, bursts, telemetry: live, fleet, close }
+    return { url, config, pipeline, sql, embedded, bursts, telemetry: live, fleet, heartbeat, close }
   } catch (error) {
     telemetry?.stop()
+    await heartbeat?.close()
+    await fleet?.close()
     await spool?.close()
     await sql?.end({ timeout: 1 })
     await embedded?.stop()

@@ -22,14 +22,20 @@ export interface ClientOptions {
   max?: number
   /** Seconds to wait for a connection before failing (the writer retries). */
   connectTimeout?: number
+  /**
+   * Named prepared statements. PgBouncer in transaction mode hands each transaction to
+   * any server connection, where a statement prepared on another is unknown: off there.
+   */
+  prepare?: boolean
 }
 
-export function createSql(url: string, { max = 10, connectTimeout = 5 }: ClientOptions = {}): Sql {
+export function createSql(url: string, { max = 10, connectTimeout = 5, prepare = true }: ClientOptions = {}): Sql {
   const parsed = new URL(url)
   const tcp = parsed.searchParams.get('host')?.startsWith('/') !== true && !parsed.searchParams.has('sslmode')
   return postgres(url, {
     max,
     connect_timeout: connectTimeout,
+    prepare,
     onnotice: () => {},
     // Rows are sent as text and cast by the server; no type round-trips needed.
     fetch_types: false,

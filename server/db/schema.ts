@@ -42,6 +42,20 @@ const MIGRATIONS: string[] = [
      series      jsonb not null default '[]'
    )`,
   `create index if not exists bursts_started_at on bursts (started_at desc)`,
+  // Fleet state (server/fleet/): a stop asked for by another instance, the knobs changed
+  // since the fleet started (one row, versioned), and the timeline's notes.
+  `alter table bursts add column if not exists stop_requested boolean not null default false`,
+  `create table if not exists fleet_config (
+     id          boolean primary key default true check (id),
+     version     integer not null,
+     knobs       jsonb not null,
+     by          text not null
+   )`,
+  `create table if not exists fleet_annotations (
+     id          integer generated always as identity primary key,
+     at          bigint not null,
+     text        text not null
+   )`,
   // The spool's commit offsets (server/pipeline/spool/offsets.ts), written in the same transaction
   // as each batch: every seq up to spool_offsets.seq is committed, and so is each stretch
   // in spool_ranges (batches two writers committed out of order).

@@ -1,84 +1,151 @@
-import type { Sql } from '../db/client.ts'
+import type { Annotation } from '../../shared/sse.ts'
+import type { Config } from '../config.ts'
+import { createSql, type Sql } from '../db/client.ts'
 import type { Telemetry } from '../metrics/telemetry.ts'
-import { beatBuilder } from './beat.ts'
-import { FleetView } from './merge.ts'
-import { instanceRegistry } from './registry.ts'
+import type { Pipeline } from '../pipeline/pipeline.ts'
+import { FleetAnnotations } from './annotations.ts'
+import { burstFleet, stopRequested, type BurstFleet, type BurstRunner } from './bursts.ts'
+import { newSender, openChannel, type FleetChannel, type FleetEnvelope } from './channel.ts'
+import { FleetKnobs } from './knobs.ts'
+import { joinFleet, type FleetSession } from './session.ts'
 
 /**
- * Once a second: one statement that upserts this instance's row and reads the others.
- * Measured (bench/fleet-idle.ts: two idle instances on one embedded PostgreSQL, `nice -n
- * 19`, process.cpuUsage, load average 10 on 2 cores): a beat costs 1.3–1.5 ms of CPU and a
- * merge 0.19–0.23 ms a tick, so 2.2 ms a second, 0.2 % of a core, beside the 31 ms a second an
- * idle instance spends on its own ticks and loop probe (62 ms for the two over 30 s).
+ * This instance as one of a fleet: every instance (worker or machine) on one database
+ * shares its live knobs, its annotations and one burst slot. See docs/fleet.md.
  */
-export const HEARTBEAT_MS = 1_000
-/** A stop waits this long for its last beat (final counts, "gone"): with the database away it must not hold up the exit; its row then ages out, gone in 3 s. */
-const LAST_BEAT_TIMEOUT_MS = 3_000
-
 export interface Fleet {
-  readonly id: string
-  /** Writes a last beat that says this instance is gone, with its final counts, and stops beating. Safe to call twice. */
+  readonly bursts: BurstFleet
+  /** POST /api/annotations: a note on every instance's timeline. */
+  annotate(text: string): Promise<Annotation>
+  /** Once the telemetry and the burst manager exist: notes and burst progress flow both ways. */
+  attach(telemetry: Telemetry, runner: BurstRunner): Promise<void>
+  /** Leaves the fleet; safe to call twice. */
   close(): Promise<void>
 }
 
-/**
- * Makes this instance one of the fleet: it beats into `sluice_instances`, reads everyone
- * else's beats, and from then on the stream publishes the fleet's snapshot instead of
- * this process's own (server/fleet/merge.ts).
- */
-export function joinFleet({ sql, id, telemetry, log }: { sql: Sql; id: string; telemetry: Telemetry; log: (line: string) => void }): Fleet {
-  const registry = instanceRegistry(sql, id)
-  const builder = beatBuilder(telemetry.metrics.requestLog.counts, telemetry.startedAt)
-  const view = new FleetView({ id, pid: process.pid })
-  let mergeFailed = false
-  telemetry.sampler.setView((local) => {
-    builder.add(local)
-    try {
-      return view.merge(local, telemetry.metrics.requestLog.counts)
-    } catch (error) {
-      // Other instances' rows are foreign input: a bad one must not stop this stream.
-      if (!mergeFailed) log(`fleet: merging the other instances failed, showing this one alone: ${(error as Error).stack ?? error}`)
-      mergeFailed = true
-      return local
-    }
-  })
+export interface FleetOptions {
+  readonly config: Config
+  /** The pool the pipeline writes with: the tables are read and written through it. */
+  readonly sql: Sql
+  /** The database's URL, for the session connection unless SLUICE_FLEET_DATABASE_URL says otherwise. */
+  readonly databaseUrl: string
+  readonly pipeline: Pipeline
+  readonly log: (line: string) => void
+}
 
-  let beating: Promise<void> | undefined
-  let failing = false
-  const beat = async () => {
-    const payload = builder.take()
-    if (!payload) return
-    try {
-      view.observe(await registry.beat(payload))
-      if (failing) log('fleet heartbeat written again')
-      failing = false
-    } catch (error) {
-      // The database being away is the writer's news; say it once, keep beating.
-      if (!failing) log(`fleet heartbeat failed: ${(error as Error).message}`)
-      failing = true
+/** What a fleet that starts afresh forgets: the last one's knob changes and notes. */
+export async function clearFleetState(sql: Sql): Promise<void> {
+  await FleetKnobs.clear(sql)
+  await FleetAnnotations.clear(sql)
+}
+
+/**
+ * Connections that need a session (LISTEN, advisory locks), so that PgBouncer's
+ * transaction mode must be bypassed for them: `max` 1 for the locks (a session of its
+ * own), or a small pool for NOTIFY, beside which LISTEN opens its own connection.
+ */
+export function fleetSessionSql(config: Config, databaseUrl: string, max: number): Sql {
+  return createSql(config.fleetDatabaseUrl ?? databaseUrl, { max, prepare: config.dbPrepare })
+}
+
+/** Joins the fleet and applies its current knobs before this instance serves. */
+export async function startFleet({ config, sql, databaseUrl, pipeline, log }: FleetOptions): Promise<Fleet> {
+  const lockSql = fleetSessionSql(config, databaseUrl, 1)
+  const channelSql = fleetSessionSql(config, databaseUrl, 1)
+  try {
+    const session = await joinFleet(lockSql, () => clearFleetState(sql))
+    return await connected(channelSql, session, { config, sql, databaseUrl, pipeline, log })
+  } catch (error) {
+    await lockSql.end({ timeout: 1 })
+    await channelSql.end({ timeout: 1 })
+    throw error
+  }
+}
+
+async function connected(channelSql: Sql, session: FleetSession, { config, sql, pipeline, log }: FleetOptions): Promise<Fleet> {
+  const sender = newSender()
+  const knobs = new FleetKnobs(sql, pipeline, log, sender)
+  let annotations: FleetAnnotations | undefined
+  let telemetry: Telemetry | undefined
+  let runner: BurstRunner | undefined
+
+  const catchUp = async () => {
+    await session.renew()
+    await knobs.catchUp()
+    await annotations?.catchUp()
+    const running = runner?.running
+    if (running !== undefined && (await stopRequested(sql, running))) await runner!.stopHere(running)
+  }
+  const receive = ({ from, message }: FleetEnvelope) => {
+    switch (message.type) {
+      case 'knobs':
+        return knobs.apply(message)
+      case 'annotation':
+        return annotations?.receive(message)
+      case 'burst':
+        // Our own progress is on our stream already.
+        if (from !== sender) telemetry?.hub.publish('burst', message.progress)
+        return
+      case 'burst-stop':
+        return void runner?.stopHere(message.id)
+      case 'ping':
+        return
     }
   }
+  let failing = false
+  let channel: FleetChannel | undefined
+  const poll = () =>
+    catchUp()
+      .then(() => channel?.check())
+      .then(
+      () => {
+        if (failing) log('fleet: reading the fleet state works again')
+        failing = false
+      },
+      (error: Error) => {
+        if (!failing) log(`fleet: cannot read the fleet state (${error.message}); retrying every ${config.fleetPollMs} ms`)
+        failing = true
+      },
+    )
+  // Listen first, then read: a change made in between arrives as a message.
+  channel = await openChannel(channelSql, sender, receive, () => void catchUp().catch(() => {}), log)
+  const opened = channel
+  await knobs.catchUp()
+  const stopSharing = pipeline.onKnobsChanged((change) => knobs.share(change))
+  let polling: Promise<void> | undefined
   const timer = setInterval(() => {
-    // A beat slower than a second (a database stall) is not stacked behind another.
-    beating ??= beat().finally(() => (beating = undefined))
-  }, HEARTBEAT_MS)
+    polling ??= poll().finally(() => (polling = undefined))
+  }, config.fleetPollMs)
   timer.unref()
 
   let closing: Promise<void> | undefined
   return {
-    id,
+    bursts: burstFleet(session, sql, opened),
+    annotate: async (text) => {
+      if (!annotations) throw new Error('the fleet is not attached to the telemetry yet')
+      return annotations.add(text)
+    },
+    async attach(live, burstRunner) {
+      telemetry = live
+      runner = burstRunner
+      const notes = live.annotations
+      annotations = new FleetAnnotations(sql, notes, config.historySeconds * 1000, sender, (note) => {
+        const annotation = { ...note, afterSeq: live.sampler.latest?.seq ?? 0 }
+        if (notes.keep(annotation)) live.hub.publish('annotation', annotation)
+      })
+      burstRunner.onProgress((progress) => void opened.send({ type: 'burst', progress }).catch(() => {}))
+      await annotations.catchUp()
+    },
     close: () =>
       (closing ??= (async () => {
         clearInterval(timer)
-        let timeout: NodeJS.Timeout | undefined
-        const deadline = new Promise<void>((resolve) => (timeout = setTimeout(resolve, LAST_BEAT_TIMEOUT_MS)))
-        const last = async () => {
-          await beating
-          const payload = builder.take('gone')
-          if (payload) await registry.beat(payload)
-        }
-        await Promise.race([last().catch((error: Error) => log(`fleet: could not mark this instance gone: ${error.message}`)), deadline])
-        clearTimeout(timeout)
+        stopSharing()
+        // A knob change made just before the stop still reaches the fleet.
+        await knobs.settled()
+        await polling
+        await opened.close()
+        await session.close()
+        await channelSql.end({ timeout: 1 })
       })()),
   }
 }

@@ -2,6 +2,7 @@ import type { HttpBindings } from '@hono/node-server'
 import { Hono } from 'hono'
 import type { Config } from '../config.ts'
 import type { Sql } from '../db/client.ts'
+import type { Fleet } from '../fleet/fleet.ts'
 import type { BurstManager } from '../load/manager.ts'
 import type { Telemetry } from '../metrics/telemetry.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
@@ -17,6 +18,9 @@ import { observabilityRoutes } from './observability.ts'
 import { Sessions } from './session.ts'
 import { SESSION_PATH, sessionApi } from './session-api.ts'
 
+/** Which instance answered: its id (server/fleet/instance-id.ts), by default host:port/pid. */
+export const INSTANCE_HEADER = 'X-Sluice-Instance'
+
 // Open with a token set: liveness says nothing but "live", and the session route is how credentials are had.
 const OPEN_PATHS = new Set(['/livez', SESSION_PATH])
 
@@ -30,12 +34,24 @@ export interface AppOptions {
   readonly bursts?: BurstManager
   /** For GET /api/events/count; without it the route is absent. */
   readonly sql?: Sql
+  /** The fleet: annotations go to every instance through it; without it they stay on this one. */
+  readonly fleet?: Pick<Fleet, 'annotate'>
+  /** This instance's id, sent as X-Sluice-Instance on every answer (which worker or machine answered). */
+  readonly instance?: () => string
 }
 
-export function createApp({ config, pipeline, log, bursts, telemetry, sql }: AppOptions) {
+export function createApp({ config, pipeline, log, bursts, telemetry, sql, fleet, instance }: AppOptions) {
   const app = new Hono<{ Bindings: HttpBindings }>()
   const sessions = config.token === undefined ? undefined : new Sessions(config.token)
 
+  if (instance) {
+    // Not on ingest answers: a header set here costs each answer a Headers object, and
+    // the ingest path is the one every event takes.
+    app.use('*', async (c, next) => {
+      if (c.req.path !== INGEST_PATH) c.header(INSTANCE_HEADER, instance())
+      await next()
+    })
+  }
   // First, for every route: a request for another name (DNS rebinding) gets nothing else.
   app.use('*', hostCheck(allowedHostNames(config.host, config.allowedHosts)))
   // Ingest takes the bearer token alone; every other server path takes it or a dashboard session.
@@ -53,7 +69,7 @@ export function createApp({ config, pipeline, log, bursts, telemetry, sql }: App
   if (bursts) app.route('/api', burstsApi(bursts))
   if (bursts) app.route('/api/lessons', lessonsApi(bursts))
   if (sql) app.get('/api/events/count', eventsCountHandler(sql))
-  app.route('/', observabilityRoutes({ config, pipeline, telemetry }))
+  app.route('/', observabilityRoutes({ config, pipeline, telemetry, annotate: fleet?.annotate }))
 
   // Last: the dashboard's static files and SPA fallback answer only what no route above did.
   mountDashboard(app)

@@ -43,7 +43,7 @@ export function burstsApi(manager: BurstManager) {
     },
   )
 
-  api.get('/bursts', async (c) => c.json<BurstList>({ running: manager.running ?? null, bursts: await manager.list() }))
+  api.get('/bursts', async (c) => c.json<BurstList>({ running: (await manager.runningId()) ?? null, bursts: await manager.list() }))
 
   api.get('/bursts/:id', async (c) => {
     const record = await manager.get(c.req.param('id'))

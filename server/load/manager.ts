@@ -7,6 +7,7 @@ import { findPreset } from '../../shared/presets.ts'
 import type { Config } from '../config.ts'
 import type { Sql } from '../db/client.ts'
 import { invalidLoad, invalidSpec, SluiceError, unavailable } from '../errors.ts'
+import type { BurstFleet } from '../fleet/bursts.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
 import { BurstRun } from './run.ts'
 import { BurstStore } from './store.ts'
@@ -16,6 +17,9 @@ import { parseSpec, type BurstCaps } from './validate.ts'
 const LIST_LIMIT = 100
 // Longest the wait between a comparison's arms for the queue to empty.
 const SETTLE_DEADLINE_MS = 10_000
+// A run on another instance, asked to stop, is saved by it within its own stop deadline
+// (800 ms) and settle (100 ms to 1 s): this covers both with room for the messages.
+const REMOTE_STOP_DEADLINE_MS = 3_000
 
 export type ProgressListener = (progress: BurstProgress) => void
 
@@ -28,6 +32,8 @@ export interface BurstManagerOptions {
   readonly databasePid?: number | undefined
   /** Every tick of every run: requests its generator sent, late and skipped (the server's burst counters). */
   readonly onRequests?: ((counts: { sent: number; late: number; skipped: number }) => void) | undefined
+  /** The fleet this server is one of: one burst at a time across it, stoppable from any instance. */
+  readonly fleet?: BurstFleet | undefined
 }
 
 /** The server's own address as the generator should dial it: a wildcard bind means loopback. */
@@ -73,9 +79,13 @@ export class BurstManager {
   #busy: Promise<void> | undefined
   /** Set when a comparison's arm is stopped or the manager closes: no further arm starts. */
   #chainStopped = false
+  readonly #fleet: BurstFleet | undefined
+  /** This instance holds (or is taking) the fleet's burst slot. */
+  #holdsSlot = false
 
-  constructor({ config, pipeline, sql, log, databasePid, onRequests }: BurstManagerOptions) {
+  constructor({ config, pipeline, sql, log, databasePid, onRequests, fleet }: BurstManagerOptions) {
     this.#onRequests = onRequests
+    this.#fleet = fleet
     this.#config = config
     this.#databasePid = databasePid
     this.#pipeline = pipeline
@@ -84,9 +94,15 @@ export class BurstManager {
     this.#caps = { maxConnections: config.burstMaxConnections, maxRate: config.burstMaxRate, maxDurationMs: config.burstMaxDurationMs }
   }
 
-  /** Marks runs a previous process left `running` as failed. */
+  /** Marks runs a previous process left `running` as failed; in a fleet, only when no instance runs one. */
   async init(): Promise<void> {
-    await this.#store.markInterrupted()
+    const fleet = this.#fleet
+    if (fleet && !(await fleet.tryAcquire())) return
+    try {
+      await this.#store.markInterrupted()
+    } finally {
+      await fleet?.release()
+    }
   }
 
   /** Where bursts go: this server's own URL, set once it listens. Never an address from a request. */
@@ -128,7 +144,14 @@ export class BurstManager {
       await this.#busy
     }
     if (!this.#target) throw unavailable('the server is not listening yet')
-    const first = await this.#launch(name, arms[0]!)
+    await this.#takeSlot()
+    let first: { summary: BurstSummary; ended: Promise<BurstSummary> }
+    try {
+      first = await this.#launch(name, arms[0]!)
+    } catch (error) {
+      await this.#releaseSlot()
+      throw error
+    }
     this.#chainStopped = false
     this.#busy = (async () => {
       let step = first
@@ -145,9 +168,37 @@ export class BurstManager {
         }
       }
       await step.ended
+      await this.#releaseSlot()
       this.#busy = undefined
     })()
     return first.summary
+  }
+
+  /** The fleet's one burst slot: 409 naming the run that holds it when another instance does. */
+  async #takeSlot(): Promise<void> {
+    const fleet = this.#fleet
+    if (!fleet) return
+    let got = false
+    if (!this.#holdsSlot) {
+      this.#holdsSlot = true
+      try {
+        got = await fleet.tryAcquire()
+      } finally {
+        if (!got) this.#holdsSlot = false
+      }
+    }
+    if (!got) throw new SluiceError('burst_running', { id: (await this.runningId()) ?? '' })
+  }
+
+  async #releaseSlot(): Promise<void> {
+    if (!this.#fleet || !this.#holdsSlot) return
+    this.#holdsSlot = false
+    await this.#fleet.release().catch((error: Error) => this.#log(`burst slot: could not release it: ${error.message}`))
+  }
+
+  /** The running burst's id, on this instance or any other of the fleet. */
+  async runningId(): Promise<string | undefined> {
+    return this.running ?? (this.#fleet ? this.#store.runningId() : undefined)
   }
 
   /**
@@ -206,15 +257,31 @@ export class BurstManager {
     }
   }
 
-  /** Stops the run with this id; resolves with its summary, or undefined when no such run exists. */
+  /**
+   * Stops the run with this id, here or (in a fleet) on the instance that runs it;
+   * resolves with its summary, or undefined when no such run exists.
+   */
   async stop(id: string): Promise<BurstSummary | undefined> {
-    const run = this.#current
-    if (run?.id === id) {
-      // Stopping an arm stops its comparison: the arms after it are not started.
-      this.#chainStopped = true
-      return run.status === 'running' ? run.stop() : run.summary()
+    if (this.#current?.id === id) return this.stopHere(id)
+    const stored = (await this.#store.get(id))?.summary
+    if (stored?.status !== 'running' || !this.#fleet) return stored
+    await this.#fleet.requestStop(id)
+    const deadline = performance.now() + REMOTE_STOP_DEADLINE_MS
+    let summary = stored
+    while (summary.status === 'running' && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      summary = (await this.#store.get(id))?.summary ?? summary
     }
-    return (await this.#store.get(id))?.summary
+    return summary
+  }
+
+  /** Stops the run with this id if this instance runs it (a stop asked for through the fleet comes here). */
+  async stopHere(id: string): Promise<BurstSummary | undefined> {
+    const run = this.#current
+    if (run?.id !== id) return undefined
+    // Stopping an arm stops its comparison: the arms after it are not started.
+    this.#chainStopped = true
+    return run.status === 'running' ? run.stop() : run.summary()
   }
 
   /**

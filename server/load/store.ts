@@ -34,6 +34,12 @@ export class BurstStore {
       where id = ${summary.id}`
   }
 
+  /** The newest run marked running, by whichever instance. */
+  async runningId(): Promise<string | undefined> {
+    const [row] = await this.#sql`select id from bursts where status = 'running' order by started_at desc limit 1`
+    return row?.id as string | undefined
+  }
+
   /** Newest first. */
   async list(limit: number): Promise<BurstSummary[]> {
     const rows = await this.#sql`select summary from bursts order by started_at desc, id limit ${limit}`

@@ -20,6 +20,23 @@ export class AnnotationLog {
     return annotation
   }
 
+  /**
+   * Keeps a note made elsewhere in the fleet, under the id the fleet gave it (ids stay
+   * increasing, as the dashboard expects). False when it is kept already.
+   */
+  keep(annotation: Annotation): boolean {
+    if (this.find(annotation.id)) return false
+    const at = this.#items.findIndex((item) => item.id > annotation.id)
+    this.#items.splice(at === -1 ? this.#items.length : at, 0, annotation)
+    this.#nextId = Math.max(this.#nextId, annotation.id + 1)
+    this.#prune()
+    return true
+  }
+
+  find(id: number): Annotation | undefined {
+    return this.#items.find((item) => item.id === id)
+  }
+
   /** Oldest first, none older than the history. */
   recent(): Annotation[] {
     this.#prune()

@@ -13,9 +13,10 @@ export interface LoadTally {
 /**
  * Posts NDJSON requests of `eventsPerRequest` from `workers` loops until `stop()` is
  * called or `maxRequests` have been sent, tallying what the server acknowledged. Each
- * event is `{ tag, n, i }` (request n, event i), with `id` "tag-n-i" when `ids`.
+ * event is `{ tag, n, i }` (request n, event i), with `id` "tag-n-i" when `ids`;
+ * `query` (`?wait=commit`) is added to each request's URL.
  */
-export function runLoad(url: string, { workers = 4, eventsPerRequest = 10, maxRequests = 5_000, tag = 'load', ids = false } = {}) {
+export function runLoad(url: string, { workers = 4, eventsPerRequest = 10, maxRequests = 5_000, tag = 'load', ids = false, query = '' } = {}) {
   const tally: LoadTally = { acknowledged: 0, statuses: new Map(), networkErrors: 0, ackedRequests: [] }
   let stopped = false
   let sent = 0
@@ -24,7 +25,7 @@ export function runLoad(url: string, { workers = 4, eventsPerRequest = 10, maxRe
       const n = sent++
       try {
         const events = Array.from({ length: eventsPerRequest }, (_, i) => (ids ? { id: `${tag}-${n}-${i}`, tag, n, i } : { tag, n, i }))
-        const response = await postEvents(url, ndjson(events), NDJSON)
+        const response = await postEvents(url, ndjson(events), NDJSON, query)
         tally.statuses.set(response.status, (tally.statuses.get(response.status) ?? 0) + 1)
         if (response.status >= 200 && response.status < 300) {
           tally.acknowledged += eventsPerRequest

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createSql, type Sql } from '../server/db/client.ts'
 import { freePort } from '../server/db/embedded.ts'
 import { fresh, pidOf } from './support/fleet.ts'
+import { SseClient } from './support/sse.ts'
 import { runLoad } from './support/load.ts'
 import { ready, startServerProcess, type ServerProcess } from './support/process.ts'
 import { isRunning } from './support/processes.ts'
@@ -88,35 +89,43 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
-it('keeps serving through HAProxy when one instance is SIGKILLed mid-load, loses no committed event, and takes the instance back', async () => {
-  const load = runLoad(lb, { workers: 4, eventsPerRequest: EVENTS_PER_REQUEST, maxRequests: 1_500, tag: 'haproxy', ids: true, query: '?wait=commit' })
+it('keeps serving through HAProxy when one instance is SIGKILLed mid-load, loses no committed event, and takes the instance back; the fleet view shows it gone, then back', async () => {
+  // The survivor's own stream: the fleet as one instance sees it.
+  const stream = await SseClient.open(instances[1]!.url)
   try {
-    await eventually(() => load.tally.ackedRequests.length >= 100, 30_000, '100 committed requests before the kill')
-    await instances[0]!.kill()
-    const atKill = load.tally.ackedRequests.length
-    // The other instance carries on: answers keep coming through HAProxy after the kill.
-    await eventually(() => load.tally.ackedRequests.length >= atKill + 100, 30_000, '100 more committed requests after the kill')
+    const killed = instances[0]!.child.pid!
+    const state = (s: { instances?: ReadonlyArray<{ pid: number; lifecycle: string }> }, pid: number) => s.instances?.find((i) => i.pid === pid)?.lifecycle
+    const load = runLoad(lb, { workers: 4, eventsPerRequest: EVENTS_PER_REQUEST, maxRequests: 1_500, tag: 'haproxy', ids: true, query: '?wait=commit' })
+    try {
+      await eventually(() => load.tally.ackedRequests.length >= 100, 30_000, '100 committed requests before the kill')
+      await instances[0]!.kill()
+      const atKill = load.tally.ackedRequests.length
+      // The other instance carries on: answers keep coming through HAProxy after the kill.
+      await eventually(() => load.tally.ackedRequests.length >= atKill + 100, 30_000, '100 more committed requests after the kill')
+      await stream.snapshotWhere((s) => state(s, killed) === 'gone', 20_000, 'the killed instance gone in the survivor\'s fleet view')
+    } finally {
+      await load.stop()
+    }
+    const { tally } = load
+    expect(tally.statuses.get(200)).toBe(tally.ackedRequests.length)
+
+    // Every 200 under ?wait=commit is in the table, counted by the events' ids.
+    const ids = tally.ackedRequests.flatMap((n) => Array.from({ length: EVENTS_PER_REQUEST }, (_, i) => `haproxy-${n}-${i}`))
+    const [{ n }] = (await db`select count(*)::int as n from events where event_id in (select json_array_elements_text(${JSON.stringify(ids)}::text::json))`) as unknown as [{ n: number }]
+    expect(n).toBe(ids.length)
+
+    // Restarted on its port, it is back behind HAProxy once its health check passes.
+    const again = await startServerProcess(env(ports[0]!))
+    instances[0] = again
+    await ready(again.url)
+    const restarted = again.child.pid!
+    await eventually(async () => pidOf((await fresh(lb, 'GET', '/livez').catch(() => undefined))?.instance) === restarted, 20_000, 'HAProxy to send requests to the restarted instance')
+    const committed = await fresh(lb, 'POST', '/v1/events?wait=commit', { id: 'haproxy-after-restart', type: 'check' })
+    expect(committed.status).toBe(200)
+    // Back in the view: the restarted process serving (a new pid: a new instance), the killed one still listed as gone.
+    const back = await stream.snapshotWhere((s) => state(s, restarted) === 'serving', 20_000, 'the restarted instance serving in the fleet view')
+    expect(state(back, killed)).toBe('gone')
   } finally {
-    await load.stop()
+    stream.close()
   }
-  const { tally } = load
-  expect(tally.statuses.get(200)).toBe(tally.ackedRequests.length)
-
-  // Every 200 under ?wait=commit is in the table, counted by the events' ids.
-  const ids = tally.ackedRequests.flatMap((n) => Array.from({ length: EVENTS_PER_REQUEST }, (_, i) => `haproxy-${n}-${i}`))
-  const [{ n }] = (await db`select count(*)::int as n from events where event_id in (select json_array_elements_text(${JSON.stringify(ids)}::text::json))`) as unknown as [{ n: number }]
-  expect(n).toBe(ids.length)
-
-  // Restarted on its port, it is back behind HAProxy once its health check passes.
-  const again = await startServerProcess(env(ports[0]!))
-  instances[0] = again
-  await ready(again.url)
-  const restarted = again.child.pid!
-  await eventually(async () => pidOf((await fresh(lb, 'GET', '/livez').catch(() => undefined))?.instance) === restarted, 20_000, 'HAProxy to send requests to the restarted instance')
-  const committed = await fresh(lb, 'POST', '/v1/events?wait=commit', { id: 'haproxy-after-restart', type: 'check' })
-  expect(committed.status).toBe(200)
 }, 120_000)
-
-// Part B of issue 12 (the instance registry) adds the fleet view: when it lands, assert here
-// that an instance's /api/stream shows the killed instance gone, then back after the restart.
-it.todo('the fleet view shows the killed instance gone, then back after its restart')

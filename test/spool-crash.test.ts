@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { createSql } from '../server/db/client.ts'
+import { parseExposition, valueOf } from './support/exposition.ts'
 import { runLoad } from './support/load.ts'
 import { NDJSON, ndjson, postEvents } from './support/post.ts'
 import { ready, startServerProcess, type ServerProcess } from './support/process.ts'
@@ -53,8 +54,7 @@ function expectExactlyOnce(stored: Map<string, number>, ackedRequests: number[])
 }
 
 async function metric(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text()
-  return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1])
+  return valueOf(parseExposition(await (await fetch(`${url}/metrics`)).text()), name)
 }
 
 describe.each([false, true])('SIGKILL under load, with ids: %s', (ids) => {

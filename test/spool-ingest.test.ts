@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadCommitted } from '../server/pipeline/spool/offsets.ts'
+import { parseExposition, valueOf } from './support/exposition.ts'
 import { NDJSON, ndjson, postEvents } from './support/post.ts'
 import { eventually, startTestSluice, type TestSluice } from './support/sluice.ts'
 
@@ -62,9 +63,9 @@ describe('with the spool', () => {
   })
 
   it('shows the spool in /metrics', async () => {
-    const text = await (await fetch(`${sluice.url}/metrics`)).text()
-    expect(Number(/^sluice_spool_fsyncs_total (\d+)/m.exec(text)?.[1])).toBeGreaterThan(0)
-    expect(text).toMatch(/^sluice_spool_torn_records 0$/m)
+    const families = parseExposition(await (await fetch(`${sluice.url}/metrics`)).text())
+    expect(valueOf(families, 'sluice_spool_fsyncs_total')).toBeGreaterThan(0)
+    expect(valueOf(families, 'sluice_spool_torn_records')).toBe(0)
   })
 })
 

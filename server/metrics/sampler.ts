@@ -1,8 +1,7 @@
 import { performance } from 'node:perf_hooks'
-import { FLUSH_TRIGGERS, REJECT_REASONS, type FlushTrigger, type RejectReason } from '../../shared/ingest.ts'
 import type { IngestCounts, MetricsSnapshot } from '../../shared/metrics.ts'
-import { zeroCounts } from '../../shared/records.ts'
 import type { MetricsCore } from './core.ts'
+import { mapCounts, zeroIngestCounts } from './counts.ts'
 import type { CpuSampler } from './cpu.ts'
 import { diagnose } from './diagnosis.ts'
 
@@ -20,36 +19,7 @@ const round = (value: number, places: number) => {
   return Math.round(value * scale) / scale
 }
 
-/** Applies `f` to every count of `now` and its match in `before`. */
-function derive(now: IngestCounts, before: IngestCounts, f: (now: number, before: number) => number): IngestCounts {
-  const rejected = {} as Record<RejectReason, number>
-  for (const reason of REJECT_REASONS) rejected[reason] = f(now.rejected[reason], before.rejected[reason])
-  const flushes = {} as Record<FlushTrigger, number>
-  for (const trigger of FLUSH_TRIGGERS) flushes[trigger] = f(now.flushes[trigger], before.flushes[trigger])
-  return {
-    requestsAccepted: f(now.requestsAccepted, before.requestsAccepted),
-    eventsAccepted: f(now.eventsAccepted, before.eventsAccepted),
-    bytesAccepted: f(now.bytesAccepted, before.bytesAccepted),
-    eventsCommitted: f(now.eventsCommitted, before.eventsCommitted),
-    eventsDeadLettered: f(now.eventsDeadLettered, before.eventsDeadLettered),
-    rejected,
-    dbErrors: f(now.dbErrors, before.dbErrors),
-    dbRetries: f(now.dbRetries, before.dbRetries),
-    flushes,
-  }
-}
-
-const ZERO: IngestCounts = {
-  requestsAccepted: 0,
-  eventsAccepted: 0,
-  bytesAccepted: 0,
-  eventsCommitted: 0,
-  eventsDeadLettered: 0,
-  rejected: zeroCounts(REJECT_REASONS),
-  dbErrors: 0,
-  dbRetries: 0,
-  flushes: zeroCounts(FLUSH_TRIGGERS),
-}
+const ZERO: IngestCounts = zeroIngestCounts()
 
 /**
  * Takes one snapshot every `tickMs`: counter deltas over the real elapsed time (a late
@@ -111,7 +81,7 @@ export class Sampler {
     const elapsedMs = Math.max(round(now - this.#lastAt, 3), 0.001)
     this.#lastAt = now
     const total = core.totals()
-    const tick = derive(total, this.#lastTotals, (a, b) => a - b)
+    const tick = mapCounts(total, this.#lastTotals, (a, b) => a - b)
     this.#lastTotals = total
     const perSecond = 1000 / elapsedMs
     const gauges = pipeline.gauges()
@@ -125,7 +95,7 @@ export class Sampler {
       lifecycle: gauges.lifecycle,
       readiness: { ready: gauges.notReady === null, reason: gauges.notReady },
       tick,
-      perSec: derive(tick, ZERO, (a) => round(a * perSecond, 2)),
+      perSec: mapCounts(tick, ZERO, (a) => round(a * perSecond, 2)),
       total,
       queue: gauges.queue,
       inflight: gauges.inflight,

@@ -68,6 +68,8 @@ export interface Config {
   readonly dbPoolSize: number
   /** Caps on a load burst: connections (closed model; open-model sockets too), requests/s, length. */
   readonly burstMaxConnections: number
+  /** Where bursts send their load (a load balancer in front of a fleet); undefined: this server. */
+  readonly burstTarget: string | undefined
   readonly burstMaxRate: number
   readonly burstMaxDurationMs: number
   readonly logLevel: 'silent' | 'info'
@@ -138,6 +140,7 @@ export const DEFAULTS: Config = Object.freeze({
   drainTimeoutMs: 15_000,
   dbPoolSize: 10,
   burstMaxConnections: 2_000,
+  burstTarget: undefined,
   burstMaxRate: 20_000,
   burstMaxDurationMs: 600_000,
   logLevel: 'info',
@@ -177,6 +180,25 @@ function knob(env: Env, name: string, key: NumericKnob, fallback: number): numbe
 function str(env: Env, name: string, fallback: string | undefined): string | undefined {
   const raw = env[name]
   return raw === undefined || raw === '' ? fallback : raw
+}
+
+/**
+ * An http:// origin (scheme, host, port; no path): where bursts are aimed. Only the
+ * operator sets it, here; the API can aim a burst nowhere else.
+ */
+function httpOrigin(env: Env, name: string): string | undefined {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return undefined
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ConfigError(name, `expected a URL such as http://127.0.0.1:8000, got "${raw}"`)
+  }
+  if (url.protocol !== 'http:' || url.pathname !== '/' || url.search !== '' || url.username !== '') {
+    throw new ConfigError(name, `expected http://host:port with no path, query or credentials, got "${raw}"`)
+  }
+  return url.origin
 }
 
 /** A comma-separated list of host names (no ports), lower-cased; brackets kept for IPv6. */
@@ -248,6 +270,7 @@ export function loadConfig(env: Env = process.env, options: Partial<Config> = {}
     drainTimeoutMs: int(env, 'SLUICE_DRAIN_TIMEOUT_MS', DEFAULTS.drainTimeoutMs, 0, 600_000),
     dbPoolSize: int(env, 'SLUICE_DB_POOL', DEFAULTS.dbPoolSize, 2, 1000),
     burstMaxConnections: int(env, 'SLUICE_BURST_MAX_CONNECTIONS', DEFAULTS.burstMaxConnections, 1, 100_000),
+    burstTarget: httpOrigin(env, 'SLUICE_BURST_TARGET'),
     burstMaxRate: int(env, 'SLUICE_BURST_MAX_RATE', DEFAULTS.burstMaxRate, 1, 1_000_000),
     burstMaxDurationMs: int(env, 'SLUICE_BURST_MAX_DURATION_MS', DEFAULTS.burstMaxDurationMs, 100, 86_400_000),
     logLevel: oneOf(env, 'SLUICE_LOG', ['silent', 'info'] as const, DEFAULTS.logLevel),

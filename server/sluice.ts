@@ -135,7 +135,7 @@ export async function startSluice(config: Config, log: Log = () => {}): Promise<
     live.start()
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
     const url = `http://${host}:${address.port}`
-    bursts.setTarget(url)
+    bursts.setTarget(config.burstTarget ?? url)
 
     let closing: Promise<DrainReport> | undefined
     const close = () => (closing ??= shutdown())

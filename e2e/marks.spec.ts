@@ -8,13 +8,14 @@ test('two knobs changed at once each get a readable label on the charts, and hov
   const original = await getConfig(request)
   try {
     await openDashboard(page)
-    // What a preset such as queue-full-spike does at its start: two knobs in one change.
-    await patchConfig(request, { dbLatencyMs: 1, queueMaxEvents: 20_000 })
+    // What a preset such as queue-full-spike does at its start: two knobs in one change
+    // (a queue cap no preset sets, so an earlier spec's mark in the window cannot read the same).
+    await patchConfig(request, { dbLatencyMs: 1, queueMaxEvents: 30_000 })
 
     const queue = chart(page, 'queue')
     const labels = queue.locator('.mark-label .mark-text')
     const latency = `DB latency ${original.dbLatencyMs} ms → 1 ms`
-    const capacity = `Queue cap ${original.queueMaxEvents >= 10_000 ? `${original.queueMaxEvents / 1000}K` : original.queueMaxEvents} → 20K events`
+    const capacity = `Queue cap ${original.queueMaxEvents >= 10_000 ? `${original.queueMaxEvents / 1000}K` : original.queueMaxEvents} → 30K events`
     // Both are drawn in full, one row each: neither is cut to "…", neither hides the other.
     // Marks of earlier specs' changes may share the window (a reloaded page draws them too).
     const ours = labels.filter({ hasText: new RegExp(`^(${[latency, capacity].map(escapeRegExp).join('|')})$`) })

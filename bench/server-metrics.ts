@@ -31,7 +31,7 @@ export interface ServerFigures {
   readonly rejectedByReason: Readonly<Record<string, number>>
 }
 
-interface Line {
+export interface Line {
   readonly name: string
   readonly labels: Readonly<Record<string, string>>
   readonly value: number
@@ -40,7 +40,8 @@ interface Line {
 const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/
 const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g
 
-function* samples(text: string): Generator<Line> {
+/** Every sample of an exposition, labels parsed (each process's series carry `instance`). */
+export function* samples(text: string): Generator<Line> {
   for (const line of text.split('\n')) {
     const match = SAMPLE.exec(line)
     if (!match) continue

@@ -1,4 +1,5 @@
 /** The spool's own figures, read from a Sluice's /metrics at both ends of the measured window. */
+import { samples } from './server-metrics.ts'
 
 export interface SpoolReading {
   readonly fsyncs: number
@@ -15,8 +16,8 @@ export interface SpoolFigures {
 }
 
 function sample(text: string, name: string): number | null {
-  const value = Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1])
-  return Number.isFinite(value) ? value : null
+  for (const line of samples(text)) if (line.name === name) return Number.isFinite(line.value) ? line.value : null
+  return null
 }
 
 /** Null when the server has no spool (or does not answer). */

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
+import { getConfig, patchConfig } from './support/api.ts'
 import { chart, liveCharts, openDashboard, waitForTicks } from './support/dashboard.ts'
 
 /** Both ends read at once: two reads could straddle a redraw. */
@@ -58,4 +59,30 @@ test('dragging across a chart zooms every chart to that range, which the URL kee
   await expect(liveCharts(page)).toHaveAttribute('data-following', 'true')
   await expect(liveCharts(page)).toHaveAttribute('data-window-ms', '300000')
   expect(new URL(page.url()).searchParams.get('window')).toBe('300')
+})
+
+test('a drag that starts on a mark\'s line zooms too: marks in the window leave no strip that cannot be dragged from', async ({ page, request }) => {
+  const original = await getConfig(request)
+  try {
+    await openDashboard(page)
+    await waitForTicks(page, 8)
+    // A knob change draws a mark on every chart, at the right edge of the live minute.
+    await patchConfig(request, { batchMaxEvents: original.batchMaxEvents === 4_321 ? 4_322 : 4_321 })
+    const hit = chart(page, 'throughput').locator('.mark-hit').last()
+    await expect(hit).toBeVisible()
+    // Paused, so the mark stays where it is pressed.
+    await page.getByRole('button', { name: '❚❚ Pause' }).click()
+    const mark = (await hit.boundingBox())!
+    const plot = (await chart(page, 'throughput').locator('.zoom-target').boundingBox())!
+    const y = plot.y + plot.height / 2
+    await page.mouse.move(mark.x + mark.width / 2, y)
+    await page.mouse.down()
+    await page.mouse.move(plot.x + plot.width / 3, y, { steps: 8 })
+    await page.mouse.up()
+    await expect(page.getByRole('status', { name: 'Shown range' })).toBeVisible()
+    const { from, to } = await rangeOf(page)
+    expect(to - from).toBeLessThan(60_000)
+  } finally {
+    await patchConfig(request, { batchMaxEvents: original.batchMaxEvents })
+  }
 })

@@ -1,3 +1,4 @@
+import type { PointerEvent as ReactPointerEvent } from 'react'
 import { usePlotArea, useXAxisScale } from 'recharts'
 import type { Palette } from '../../theme.ts'
 
@@ -89,6 +90,16 @@ export function SpanLayer({ overlays, domain, palette }: { overlays: Overlays; d
 }
 
 /**
+ * A drag that starts on a mark's line or label is still a zoom: the press goes on to the zoom
+ * layer under the marks (which then captures the pointer), so marks in the window never
+ * leave a strip of the plot that cannot be dragged from.
+ */
+function pressZoom(event: ReactPointerEvent<SVGGraphicsElement>): void {
+  const zoom = event.currentTarget.ownerSVGElement?.querySelector('.zoom-target')
+  zoom?.dispatchEvent(new PointerEvent('pointerdown', event.nativeEvent))
+}
+
+/**
  * Notes and knob changes, over the series. Marks close together stack their labels one
  * row each, bottom up, so a preset that changes two knobs shows both; what does not fit
  * says how many more, and every line and label has the full text as a hover title.
@@ -116,7 +127,7 @@ export function MarkLayer({ overlays, domain, palette }: { overlays: Overlays; d
           <g key={`mark-${mark.key}`} className="mark" data-kind={mark.kind}>
             <line x1={at} x2={at} y1={area.y} y2={area.y + area.height} stroke={colour} strokeDasharray={mark.kind === 'config' ? '4 3' : mark.kind === 'load' ? '1 2' : undefined} pointerEvents="none" />
             {/* Wider than it looks, and alone in taking the pointer: the hover title fires without a pixel-perfect aim. */}
-            <rect className="mark-hit" x={at - HIT_PX / 2} y={area.y} width={HIT_PX} height={area.height} fill="transparent" pointerEvents="all">
+            <rect className="mark-hit" x={at - HIT_PX / 2} y={area.y} width={HIT_PX} height={area.height} fill="transparent" pointerEvents="all" onPointerDown={pressZoom}>
               <title>{mark.title ?? mark.text}</title>
             </rect>
           </g>
@@ -136,7 +147,7 @@ export function MarkLayer({ overlays, domain, palette }: { overlays: Overlays; d
         }
         const more = place(`+${hidden.length} more`, px(hidden[0]?.at ?? cluster.marks[0]!.at))
         return (
-          <g key={`labels-${cluster.marks[0]!.key}`} className="mark-labels" fontSize={10}>
+          <g key={`labels-${cluster.marks[0]!.key}`} className="mark-labels" fontSize={10} onPointerDown={pressZoom}>
             {shown.map((mark, row) => {
               const { label, x } = place(mark.text, px(mark.at))
               return (

@@ -3,21 +3,7 @@ import type { MetricsSnapshot } from '../shared/metrics.ts'
 import { postEvents } from './support/post.ts'
 import { RawClient } from './support/raw.ts'
 import { eventually, startTestSluice, type TestSluice } from './support/sluice.ts'
-
-/**
- * Blocks this process's event loop for `busyMs` in every turn (a 1 ms interval fires on
- * each): what a server whose CPU cannot keep up looks like from the inside, every
- * request waiting about `busyMs` for its turn. Returns the stop.
- */
-function stallLoop(busyMs: number, periodMs = 1): () => void {
-  const timer = setInterval(() => {
-    const until = performance.now() + busyMs
-    while (performance.now() < until) {
-      // spinning on purpose
-    }
-  }, periodMs)
-  return () => clearInterval(timer)
-}
+import { stallLoop } from './support/stall.ts'
 
 const EVENT = JSON.stringify({ type: 'admission' })
 

@@ -1,0 +1,15 @@
+/**
+ * Blocks this process's event loop for `busyMs` in every turn (a 1 ms interval fires on
+ * each): what a server whose CPU cannot keep up looks like from the inside, every
+ * request waiting about `busyMs` for its turn. For a server started in this process
+ * (startTestSluice). Returns the stop.
+ */
+export function stallLoop(busyMs: number, periodMs = 1): () => void {
+  const timer = setInterval(() => {
+    const until = performance.now() + busyMs
+    while (performance.now() < until) {
+      // spinning on purpose
+    }
+  }, periodMs)
+  return () => clearInterval(timer)
+}

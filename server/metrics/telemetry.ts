@@ -5,12 +5,19 @@ import type { Pipeline } from '../pipeline/pipeline.ts'
 import { AnnotationLog } from './annotations.ts'
 import { MetricsCore } from './core.ts'
 import { cpuSampler, type CpuSampler } from './cpu.ts'
-import { KnobChangeLog } from './knob-log.ts'
 import { createRegistry } from './prometheus.ts'
 import { Sampler } from './sampler.ts'
+import { TimedLog } from './timed-log.ts'
+import type { KnobChangeRecord } from '../../shared/sse.ts'
 
 /** At about 1.6 KiB a snapshot, this caps the ring near 16 MiB however short the tick. */
 const MAX_HISTORY_TICKS = 10_000
+/**
+ * Knob changes kept at most, whatever their age (a preset changes two or three knobs): the
+ * `config` event reaches only the dashboards open at that moment, and a reloaded one would
+ * lose the marks that explain a spike.
+ */
+const MAX_KNOB_CHANGES = 500
 
 /** Everything that measures and reports: one core, its two views, and the stream they feed. */
 export interface Telemetry {
@@ -20,7 +27,7 @@ export interface Telemetry {
   readonly hub: SseHub
   readonly annotations: AnnotationLog
   /** Recent knob changes, for every hello. */
-  readonly knobChanges: KnobChangeLog
+  readonly knobChanges: TimedLog<KnobChangeRecord>
   readonly registry: Registry
   /** Epoch ms. */
   readonly startedAt: number
@@ -47,7 +54,7 @@ export function createTelemetry(config: Config, pipeline: Pipeline, log: (line: 
     sampler,
     hub,
     annotations: new AnnotationLog(historyMs),
-    knobChanges: new KnobChangeLog(historyMs),
+    knobChanges: new TimedLog<KnobChangeRecord>(historyMs, MAX_KNOB_CHANGES),
     registry: createRegistry(metrics),
     startedAt: Date.now(),
     start: () => sampler.start(),

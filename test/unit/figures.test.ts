@@ -1,39 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { FLUSH_TRIGGERS, REJECT_REASONS } from '../../shared/ingest.ts'
+import { REJECT_REASONS } from '../../shared/ingest.ts'
 import type { FlushSample, IngestCounts, MetricsSnapshot } from '../../shared/metrics.ts'
 import { zeroCounts } from '../../shared/records.ts'
 import { currentFigures } from '../../web/src/lib/figures.ts'
+import { zeroIngestCounts } from '../../server/fleet/counts.ts'
 import { Ring } from '../../web/src/lib/ring.ts'
+import { snapshotAt } from '../support/snapshot.ts'
 
-const TICK_MS = 250
+const counts = (changes: Partial<IngestCounts> = {}): IngestCounts => ({ ...zeroIngestCounts(), ...changes })
 
-const counts = (changes: Partial<IngestCounts> = {}): IngestCounts => ({
-  requestsAccepted: 0, eventsAccepted: 0, bytesAccepted: 0, eventsCommitted: 0, eventsDeadLettered: 0,
-  rejected: zeroCounts(REJECT_REASONS), dbErrors: 0, dbRetries: 0, flushes: zeroCounts(FLUSH_TRIGGERS),
-  ...changes,
-})
-
-function snapshot(seq: number, tick: Partial<IngestCounts> = {}, changes: Partial<MetricsSnapshot> = {}): MetricsSnapshot {
-  return {
-    seq, time: seq * TICK_MS, elapsedMs: TICK_MS, lifecycle: 'serving', readiness: { ready: true, reason: null },
-    tick: counts(tick), perSec: counts(), total: counts(),
-    queue: { events: 0, bytes: 0, capacityEvents: 100, capacityBytes: 1_000, oldestAgeMs: 0 },
-    inflight: { requests: 0, bytes: 0 },
-    connections: { open: 1 },
-    cpu: { server: 0.1, database: null, generator: null },
-    spool: null,
-    admission: { mode: 'adaptive', shedding: false, shedFraction: 0, delayMs: 1, targetMs: 20, utilization: 0.1, closing: false },
-    diagnosis: { bottleneck: 'none', detail: 'idle' },
-    flushes: [],
-    writer: { strategy: 'copy', state: 'idle' },
-    memory: { rssBytes: 0, heapUsedBytes: 0, heapTotalBytes: 0, externalBytes: 0 },
-    eventLoop: { delayP50Ms: 1, delayP99Ms: 2, delayMaxMs: 3, utilization: 0.1 },
-    requestLatency: { count: 0, p50Ms: null, p99Ms: null },
-    sse: { clients: 1, bufferedBytes: 0, droppedTotal: 0 },
-    instances: [],
-    ...changes,
-  }
-}
+const snapshot = (seq: number, tick: Partial<IngestCounts> = {}, changes: Partial<MetricsSnapshot> = {}): MetricsSnapshot =>
+  snapshotAt(seq, { tick: counts(tick), perSec: counts(), total: counts(), ...changes })
 
 const ringOf = (snapshots: MetricsSnapshot[]) => {
   const ring = new Ring<MetricsSnapshot>(100)

@@ -3,32 +3,23 @@ import type { IngestCounts, MetricsSnapshot } from '../../shared/metrics.ts'
 import type { Beat } from '../../server/fleet/beat.ts'
 import { zeroIngestCounts } from '../../server/fleet/counts.ts'
 import { FleetView, GONE_AFTER_MS, GONE_SHOWN_MS, type PeerRow } from '../../server/fleet/merge.ts'
+import { snapshotAt, TICK_MS } from '../support/snapshot.ts'
 import { addSparse, bucketOf, LOG_BUCKETS, LogHistogram, quantileMs, sparseDelta } from '../../server/metrics/log-histogram.ts'
-
-const TICK_MS = 250
 
 const counts = (events: number, committed = events): IngestCounts => ({ ...zeroIngestCounts(), requestsAccepted: events, eventsAccepted: events, eventsCommitted: committed })
 
 function local(seq: number, total: IngestCounts, tick: IngestCounts, changes: Partial<MetricsSnapshot> = {}): MetricsSnapshot {
-  return {
-    seq, time: seq * TICK_MS, elapsedMs: TICK_MS, lifecycle: 'serving', readiness: { ready: true, reason: null },
+  return snapshotAt(seq, {
     tick, perSec: counts(tick.eventsAccepted * 4), total,
     queue: { events: 10, bytes: 100, capacityEvents: 1_000, capacityBytes: 10_000, oldestAgeMs: 5 },
     inflight: { requests: 1, bytes: 10 },
     connections: { open: 2 },
     cpu: { server: 0.1, database: 0.2, generator: null },
-    spool: null,
-    admission: { mode: 'adaptive', shedding: false, shedFraction: 0, delayMs: 1, targetMs: 20, utilization: 0.1, closing: false },
     diagnosis: { bottleneck: 'none', detail: 'local' },
-    flushes: [],
-    writer: { strategy: 'copy', state: 'idle' },
     memory: { rssBytes: 100, heapUsedBytes: 50, heapTotalBytes: 60, externalBytes: 1 },
-    eventLoop: { delayP50Ms: 1, delayP99Ms: 2, delayMaxMs: 3, utilization: 0.1 },
     requestLatency: { count: 3, p50Ms: 1.5, p99Ms: 2.5 },
-    sse: { clients: 1, bufferedBytes: 0, droppedTotal: 0 },
-    instances: [],
     ...changes,
-  }
+  })
 }
 
 function beat(n: number, total: IngestCounts, changes: Partial<Beat> = {}): Beat {

@@ -8,6 +8,7 @@ import { createSql, type Sql } from './db/client.ts'
 import { startEmbedded, type EmbeddedDatabase } from './db/embedded.ts'
 import { migrate } from './db/schema.ts'
 import { createApp } from './http/app.ts'
+import { closeIdleAfterReading } from './http/keep-alive.ts'
 import { gatedServer, shedFirst } from './http/shed.ts'
 import { effectiveConfig } from './http/config-api.ts'
 import { startFleet, type Fleet } from './fleet/fleet.ts'
@@ -126,6 +127,7 @@ export async function startSluice(config: Config, log: Log = () => {}): Promise<
       createServer: gatedServer(shedFirst(pipeline, live.metrics)),
     }) as Server
     live.metrics.trackConnections(server)
+    closeIdleAfterReading(server)
     const address = await listen(server, config)
     instance = instanceId(config, address.port)
     pipeline.start()

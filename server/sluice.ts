@@ -8,6 +8,7 @@ import { createSql, type Sql } from './db/client.ts'
 import { startEmbedded, type EmbeddedDatabase } from './db/embedded.ts'
 import { migrate } from './db/schema.ts'
 import { createApp } from './http/app.ts'
+import { primaryDatabasePid } from './fleet/cluster.ts'
 import { closeIdleAfterReading } from './http/keep-alive.ts'
 import { gatedServer, shedFirst } from './http/shed.ts'
 import { effectiveConfig } from './http/config-api.ts'
@@ -99,14 +100,16 @@ export async function startSluice(config: Config, log: Log = () => {}): Promise<
   let heartbeat: Heartbeat | undefined
   try {
     const databaseUrl = config.databaseUrl ?? embedded!.url
+    // Ours, or in a worker the one its primary started: its CPU is charted either way.
+    const databasePid = embedded?.pid ?? primaryDatabasePid()
     sql = await connect(databaseUrl, config, log)
     if (config.durability === 'spool') spool = await openSpool(config, sql, log)
     const pipeline = new Pipeline(config, sql, log, spool)
     fleet = await startFleet({ config, sql, databaseUrl, pipeline, log })
     // Runs tick only once telemetry exists (it is set just below, before anything listens).
-    const bursts = new BurstManager({ config, pipeline, sql, log, databasePid: embedded?.pid, fleet: fleet.bursts, onRequests: (counts) => telemetry?.metrics.countBurstRequests(counts) })
+    const bursts = new BurstManager({ config, pipeline, sql, log, databasePid, fleet: fleet.bursts, onRequests: (counts) => telemetry?.metrics.countBurstRequests(counts) })
     await bursts.init()
-    const live = createTelemetry(config, pipeline, log, cpuSampler({ databasePid: embedded?.pid, generatorPid: () => bursts.generatorPid }))
+    const live = createTelemetry(config, pipeline, log, cpuSampler({ databasePid, generatorPid: () => bursts.generatorPid }))
     telemetry = live
     bursts.onProgress((progress) => live.hub.publish('burst', progress))
     // Every knob change, by the API or by a burst, reaches the dashboard the same way.

@@ -142,7 +142,14 @@ it('starts the embedded PostgreSQL once, for every worker, and stops it once the
     expect(log.match(/embedded PostgreSQL ready/g), log).toHaveLength(1)
     const postmaster = Number(readFileSync(pidFile, 'utf8').split('\n')[0])
     expect(isRunning(postmaster)).toBe(true)
-    expect((await fresh(/sluice listening on (http:\S+) with/.exec(log)![1]!, 'POST', '/v1/events?wait=commit', { type: 'embedded' })).status).toBe(200)
+    const url = /sluice listening on (http:\S+) with/.exec(log)![1]!
+    expect((await fresh(url, 'POST', '/v1/events?wait=commit', { type: 'embedded' })).status).toBe(200)
+    // A worker says its database is embedded and charts its CPU, as one process would:
+    // the primary told it which process that is.
+    await eventually(async () => {
+      const { hello } = await freshHello(url)
+      return hello.config.fixed.database === 'embedded' && hello.history.some((tick) => tick.cpu.database !== null)
+    }, 10_000, 'a worker to chart the embedded database')
 
     const exit = once(child, 'exit')
     child.kill('SIGTERM')

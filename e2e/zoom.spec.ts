@@ -26,15 +26,16 @@ test('dragging across a chart zooms every chart to that range, which the URL kee
   const before = await rangeOf(page)
   expect(before.to - before.from).toBe(60_000)
 
-  // Drag over the middle third of the throughput plot.
-  const plot = (await chart(page, 'throughput').locator('.zoom-target').boundingBox())!
-  const y = plot.y + plot.height / 2
-  await page.mouse.move(plot.x + plot.width / 3, y)
-  await page.mouse.down()
-  await page.mouse.move(plot.x + (plot.width * 2) / 3, y, { steps: 8 })
-  await page.mouse.up()
-
-  await expect(liveCharts(page)).toHaveAttribute('data-following', 'false')
+  // Drag over the middle third of the throughput plot. dragTo checks that the point takes
+  // the press before pressing. Beside a CPU burner a drag was once lost all the same (the
+  // view stayed live; not reproduced in 12 runs beside two burners), so it gets three tries.
+  const target = chart(page, 'throughput').locator('.zoom-target')
+  await expect(async () => {
+    const plot = (await target.boundingBox())!
+    const y = plot.height / 2
+    await target.dragTo(target, { sourcePosition: { x: plot.width / 3, y }, targetPosition: { x: (plot.width * 2) / 3, y }, steps: 8 })
+    await expect(liveCharts(page)).toHaveAttribute('data-following', 'false', { timeout: 5_000 })
+  }).toPass({ intervals: [500], timeout: 40_000 })
   const zoomed = await rangeOf(page)
   // A third of the minute, inside it (the live window only moves on, so not before it).
   expect(zoomed.to - zoomed.from).toBeGreaterThan(15_000)

@@ -17,6 +17,12 @@ export interface Config {
   readonly port: number
   /** External PostgreSQL; undefined starts the embedded one. */
   readonly databaseUrl: string | undefined
+  /**
+   * In a worker under SLUICE_WORKERS: the embedded PostgreSQL its primary started (its
+   * postmaster's pid), so the worker charts that database's CPU and calls it embedded, as
+   * a single process does. Set by the primary (PRIMARY_DATABASE_PID_ENV), not by users.
+   */
+  readonly primaryDatabasePid: number | undefined
   readonly dataDir: string
   readonly token: string | undefined
   readonly maxBodyBytes: number
@@ -102,11 +108,15 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>
 
+/** How a cluster primary hands its workers the pid of the embedded PostgreSQL it started. */
+export const PRIMARY_DATABASE_PID_ENV = 'SLUICE_PRIMARY_DATABASE_PID'
+
 /** Defaults; README explains how each was chosen. */
 export const DEFAULTS: Config = Object.freeze({
   host: '127.0.0.1',
   port: 8080,
   databaseUrl: undefined,
+  primaryDatabasePid: undefined,
   dataDir: '.sluice',
   token: undefined,
   maxBodyBytes: 1 * MiB,
@@ -237,6 +247,7 @@ export function loadConfig(env: Env = process.env, options: Partial<Config> = {}
     host: str(env, 'HOST', DEFAULTS.host)!,
     port: int(env, 'PORT', DEFAULTS.port, 0, 65535),
     databaseUrl: str(env, 'DATABASE_URL', undefined),
+    primaryDatabasePid: env[PRIMARY_DATABASE_PID_ENV] ? int(env, PRIMARY_DATABASE_PID_ENV, 0, 2) : undefined,
     dataDir: str(env, 'SLUICE_DATA_DIR', DEFAULTS.dataDir)!,
     token: str(env, 'SLUICE_TOKEN', undefined),
     maxBodyBytes: knob(env, 'SLUICE_MAX_BODY_BYTES', 'maxBodyBytes', DEFAULTS.maxBodyBytes),

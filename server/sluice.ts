@@ -8,7 +8,6 @@ import { createSql, type Sql } from './db/client.ts'
 import { startEmbedded, type EmbeddedDatabase } from './db/embedded.ts'
 import { migrate } from './db/schema.ts'
 import { createApp } from './http/app.ts'
-import { primaryDatabasePid } from './fleet/cluster.ts'
 import { closeIdleAfterReading } from './http/keep-alive.ts'
 import { gatedServer, shedFirst } from './http/shed.ts'
 import { effectiveConfig } from './http/config-api.ts'
@@ -101,7 +100,7 @@ export async function startSluice(config: Config, log: Log = () => {}): Promise<
   try {
     const databaseUrl = config.databaseUrl ?? embedded!.url
     // Ours, or in a worker the one its primary started: its CPU is charted either way.
-    const databasePid = embedded?.pid ?? primaryDatabasePid()
+    const databasePid = embedded?.pid ?? config.primaryDatabasePid
     sql = await connect(databaseUrl, config, log)
     if (config.durability === 'spool') spool = await openSpool(config, sql, log)
     const pipeline = new Pipeline(config, sql, log, spool)

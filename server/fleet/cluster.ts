@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster'
 import path from 'node:path'
-import type { Config } from '../config.ts'
+import { PRIMARY_DATABASE_PID_ENV, type Config } from '../config.ts'
 import type { Sql } from '../db/client.ts'
 import { startEmbedded, type EmbeddedDatabase } from '../db/embedded.ts'
 import { migrate } from '../db/schema.ts'
@@ -17,18 +17,6 @@ const PARENT_POLL_MS = 1_000
 const STOP_MARGIN_MS = 10_000
 // Connections per worker beyond its pool: LISTEN, the fleet session's two, one spare.
 const CONNECTIONS_PER_WORKER_BEYOND_POOL = 4
-
-/** How the primary tells its workers which process is the embedded PostgreSQL it started. */
-const PRIMARY_DATABASE_PID = 'SLUICE_PRIMARY_DATABASE_PID'
-
-/**
- * In a worker of a primary that started the embedded PostgreSQL: its postmaster, so the
- * worker charts the database's CPU and says it is embedded, as a single process does.
- */
-export function primaryDatabasePid(env: NodeJS.ProcessEnv = process.env): number | undefined {
-  const pid = Number(env[PRIMARY_DATABASE_PID])
-  return cluster.isWorker && Number.isInteger(pid) && pid > 1 ? pid : undefined
-}
 
 interface Slot {
   /** 1-based, kept across restarts: it names the worker's spool folder and instance. */
@@ -124,7 +112,7 @@ export async function runPrimary(config: Config, { log, parent }: PrimaryOptions
 
   const fork = (slot: Slot, databaseUrl: string) => {
     const env: Record<string, string> = { DATABASE_URL: databaseUrl }
-    if (embedded) env[PRIMARY_DATABASE_PID] = String(embedded.pid)
+    if (embedded) env[PRIMARY_DATABASE_PID_ENV] = String(embedded.pid)
     if (config.instance !== undefined) env.SLUICE_INSTANCE = `${config.instance}/${slot.n}`
     // Each worker has its own spool (a spool is one writer's log); a restarted worker replays its slot's.
     if (config.durability === 'spool') env.SLUICE_SPOOL_DIR = path.join(config.spoolDir, `worker-${slot.n}`)

@@ -3,7 +3,6 @@ import type { Context } from 'hono'
 import type { EffectiveConfig, LiveConfig } from '../../shared/config.ts'
 import { isKnob } from '../../shared/knobs.ts'
 import type { Config } from '../config.ts'
-import { primaryDatabasePid } from '../fleet/cluster.ts'
 import { invalidConfig } from '../errors.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
 
@@ -12,7 +11,7 @@ export function effectiveConfig(config: Config, knobs: Readonly<LiveConfig>): Ef
     live: { ...knobs },
     fixed: {
       // A worker's DATABASE_URL may be the embedded database its primary started.
-      database: config.databaseUrl && primaryDatabasePid() === undefined ? 'external' : 'embedded',
+      database: config.databaseUrl && config.primaryDatabasePid === undefined ? 'external' : 'embedded',
       tokenRequired: config.token !== undefined,
       maxEventBytes: config.maxEventBytes,
       maxEventDepth: config.maxEventDepth,

@@ -2,19 +2,12 @@ import { connect } from 'node:net'
 import { once } from 'node:events'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventually, startTestSluice, type TestSluice } from './support/sluice.ts'
+import { spin } from './support/stall.ts'
 
 const KEEP_ALIVE_MS = 300
 // Node closes an idle kept-alive connection a second after the timeout it announces.
 const NODE_GRACE_MS = 1_000
 const LIVEZ = 'GET /livez HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'
-
-/** Blocks this process's event loop, the server's too (it runs here), for `ms`. */
-function busy(ms: number): void {
-  const until = performance.now() + ms
-  while (performance.now() < until) {
-    // spinning on purpose
-  }
-}
 
 describe('kept-alive connections', () => {
   let sluice: TestSluice
@@ -41,7 +34,7 @@ describe('kept-alive connections', () => {
       // The idle timeout comes due while the loop is held, and the next request arrives
       // meanwhile (written straight to the kernel): when the loop runs again, the timer
       // runs before the socket is read.
-      busy(KEEP_ALIVE_MS + NODE_GRACE_MS + 300)
+      spin(KEEP_ALIVE_MS + NODE_GRACE_MS + 300)
       socket.write(LIVEZ)
       await eventually(() => answers() === 2 || closed, 10_000, 'the second answer, or the connection closed')
       expect(failure).toBeUndefined()

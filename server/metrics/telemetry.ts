@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client'
+import type { KnobChangeRecord } from '../../shared/sse.ts'
 import type { Config } from '../config.ts'
 import { SseHub } from './sse-hub.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
@@ -8,7 +9,6 @@ import { cpuSampler, type CpuSampler } from './cpu.ts'
 import { createRegistry } from './prometheus.ts'
 import { Sampler } from './sampler.ts'
 import { TimedLog } from './timed-log.ts'
-import type { KnobChangeRecord } from '../../shared/sse.ts'
 
 /** At about 1.6 KiB a snapshot, this caps the ring near 16 MiB however short the tick. */
 const MAX_HISTORY_TICKS = 10_000

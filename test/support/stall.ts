@@ -1,3 +1,11 @@
+/** Holds this process's event loop, and so a server started in it (startTestSluice), for `ms`. */
+export function spin(ms: number): void {
+  const until = performance.now() + ms
+  while (performance.now() < until) {
+    // spinning on purpose
+  }
+}
+
 /**
  * Blocks this process's event loop for `busyMs` in every turn (a 1 ms interval fires on
  * each): what a server whose CPU cannot keep up looks like from the inside, every
@@ -5,11 +13,6 @@
  * (startTestSluice). Returns the stop.
  */
 export function stallLoop(busyMs: number, periodMs = 1): () => void {
-  const timer = setInterval(() => {
-    const until = performance.now() + busyMs
-    while (performance.now() < until) {
-      // spinning on purpose
-    }
-  }, periodMs)
+  const timer = setInterval(() => spin(busyMs), periodMs)
   return () => clearInterval(timer)
 }

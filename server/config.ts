@@ -96,6 +96,12 @@ export interface Config {
   readonly fleetDatabaseUrl: string | undefined
   /** How often fleet state (knobs, annotations, a stop asked for) is re-read, for what a lost LISTEN missed. */
   readonly fleetPollMs: number
+  /**
+   * How far V8 lets the old generation grow past what the last full collection kept, in
+   * percent (V8's --heap-growing-percent); 0 leaves V8's own factor (up to 4x). Set by the
+   * server's process (server/main.ts), not by startSluice: it is the whole process's heap.
+   */
+  readonly heapGrowthPercent: number
 }
 
 export class ConfigError extends Error {
@@ -163,6 +169,7 @@ export const DEFAULTS: Config = Object.freeze({
   dbPrepare: true,
   fleetDatabaseUrl: undefined,
   fleetPollMs: 2_000,
+  heapGrowthPercent: 30,
 })
 
 /** Runs a shared check on an environment variable: a bad value names the variable. */
@@ -295,6 +302,7 @@ export function loadConfig(env: Env = process.env, options: Partial<Config> = {}
     dbPrepare: oneOf(env, 'SLUICE_DB_PREPARE', ['true', 'false'] as const, 'true') === 'true',
     fleetDatabaseUrl: str(env, 'SLUICE_FLEET_DATABASE_URL', undefined),
     fleetPollMs: int(env, 'SLUICE_FLEET_POLL_MS', DEFAULTS.fleetPollMs, 100, 600_000),
+    heapGrowthPercent: int(env, 'SLUICE_HEAP_GROWTH_PERCENT', DEFAULTS.heapGrowthPercent, 0, 1_000),
   }
   const merged = { ...fromEnv, ...options }
   // The spool follows the data folder unless placed on its own, whichever way either was set.

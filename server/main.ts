@@ -1,4 +1,5 @@
 import cluster from 'node:cluster'
+import { setFlagsFromString } from 'node:v8'
 import { ConfigError, loadConfig } from './config.ts'
 import { runPrimary } from './fleet/cluster.ts'
 import { startSluice, type Sluice } from './sluice.ts'
@@ -17,6 +18,12 @@ try {
   console.error(`sluice: bad configuration: ${error.message}`)
   process.exit(2)
 }
+
+// Queued events outlive young-generation collections and die in the old generation, which
+// V8 lets grow to up to four times what its last full collection kept before it collects
+// again: NDJSON overload with a full queue (about 70 MB live) took RSS past 300 MB. A
+// smaller growth factor keeps that garbage in bounds (docs/overload.md).
+if (config.heapGrowthPercent > 0) setFlagsFromString(`--heap-growing-percent=${config.heapGrowthPercent}`)
 
 // SLUICE_WORKERS > 1: this process supervises; each worker runs the rest of this file.
 if (config.workers > 1 && cluster.isPrimary) process.exit(await runPrimary(config, { log, parent }))

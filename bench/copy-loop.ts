@@ -5,6 +5,7 @@
  */
 import { DEFAULTS } from '../server/config.ts'
 import { createSql } from '../server/db/client.ts'
+import { CopyRows } from '../server/pipeline/copy-text.ts'
 import { toEvent, type IngestEvent } from '../server/pipeline/event.ts'
 import { copyBatch } from '../server/pipeline/writers.ts'
 import { ndjsonLines, NDJSON_EVENTS_PER_REQUEST } from './bodies.ts'
@@ -32,6 +33,8 @@ const events: IngestEvent[] = Array.from({ length: BATCH_EVENTS }, (_, index) =>
   const line = lines[index % lines.length]!
   return toEvent(JSON.parse(line), line, Buffer.byteLength(line), index)
 })
+// As Sluice's queue holds them: COPY rows, ready to send.
+const rows = CopyRows.of(events)
 // One connection, one batch at a time: the shape of Sluice's batcher.
 const sql = createSql(url, { max: 1 })
 // Tell the probe (bench/probe.ts) the measured loop starts: building the batch is not lag.
@@ -42,7 +45,7 @@ const started = performance.now()
 const end = started + durationS * 1000
 while (performance.now() < end) {
   const before = performance.now()
-  await copyBatch(sql, events, 0)
+  await copyBatch(sql, rows, 0)
   took.push(performance.now() - before)
 }
 const elapsedS = (performance.now() - started) / 1000

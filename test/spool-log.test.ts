@@ -28,7 +28,7 @@ function openLog(options: { maxBytes?: number; segmentBytes?: number } = {}): Sp
 
 const event = (raw: string, id: string | null = null): IngestEvent => ({ id, type: 'test', ts: null, raw, bytes: Buffer.byteLength(raw) })
 const events = (n: number, tag: string, size = 0) => Array.from({ length: n }, (_, i) => event(JSON.stringify({ tag, i, pad: 'x'.repeat(size) })))
-const append = (log: SpoolLog, batch: IngestEvent[]) => log.append(copyText(batch), batch.length)
+const append = (log: SpoolLog, batch: IngestEvent[]) => log.append(Buffer.from(copyText(batch)), batch.length)
 
 async function readAll(log: SpoolLog): Promise<Array<{ firstSeq: number; events: IngestEvent[] }>> {
   const reader = new SpoolReader(log)

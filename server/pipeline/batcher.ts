@@ -4,6 +4,7 @@ import type { FlushTrigger } from '../../shared/ingest.ts'
 import type { Sql } from '../db/client.ts'
 import { unavailable } from '../errors.ts'
 import type { CommitLedger } from './spool/spool.ts'
+import type { CopyRows } from './copy-text.ts'
 import type { IngestEvent } from './event.ts'
 import type { EventQueue } from './queue.ts'
 import { backoffDelay, isTransient, type Backoff } from './retry.ts'
@@ -193,25 +194,26 @@ export class Batcher {
   async #flush(trigger: FlushTrigger): Promise<void> {
     const batch = this.#queue.take(this.#knobs.batchMaxEvents, this.#knobs.batchMaxBytes)
     const started = performance.now()
-    this.#writingEvents += batch.events.length
+    const { rows } = batch
+    this.#writingEvents += rows.count
     this.#writers++
     this.#updateState()
     let outcome: WriteOutcome
     try {
-      outcome = await this.#write(batch.events, batch.firstSeq)
+      outcome = await this.#write(rows, batch.firstSeq)
     } catch (error) {
       for (const [ticket] of batch.tickets) ticket.reject(unavailable('shut down before the events were committed'))
       throw error
     }
-    this.#writingEvents -= batch.events.length
+    this.#writingEvents -= rows.count
     this.#writers--
     this.#updateState()
-    this.#stats.eventsCommitted += batch.events.length - outcome.deadLettered
+    this.#stats.eventsCommitted += rows.count - outcome.deadLettered
     this.#stats.deadLettered += outcome.deadLettered
     this.#stats.recordFlush({
       at: Date.now(),
-      events: batch.events.length,
-      bytes: batch.bytes,
+      events: rows.count,
+      bytes: rows.bytes,
       durationMs: performance.now() - started,
       trigger,
       retries: outcome.retries,
@@ -226,13 +228,13 @@ export class Batcher {
    * Writes until the database takes the batch. A batch it refuses as data is split in
    * halves until the bad event is alone; that one goes to events_dead_letter.
    */
-  async #write(events: readonly IngestEvent[], firstSeq: number | undefined): Promise<WriteOutcome> {
+  async #write(rows: CopyRows, firstSeq: number | undefined): Promise<WriteOutcome> {
     const { write } = writePath(this.#knobs.writer)
     for (let retries = 0; ; ) {
       try {
         // Asked each attempt: whether this batch continues the committed prefix can change while it retries.
-        await write(this.#sql, events, this.#knobs.dbLatencyMs, this.#mark(firstSeq, events.length))
-        this.#committed(firstSeq, events.length)
+        await write(this.#sql, rows, this.#knobs.dbLatencyMs, this.#mark(firstSeq, rows.count))
+        this.#committed(firstSeq, rows.count)
         this.#succeeded()
         if (retries > 0) this.#log(`database write succeeded after ${retries} retries`)
         return { retries, deadLettered: 0 }
@@ -241,10 +243,10 @@ export class Batcher {
           await this.#retryAfter(error, retries++)
           continue
         }
-        if (events.length === 1) return { retries, deadLettered: await this.#deadLetter(events[0]!, error, firstSeq) }
-        const middle = events.length >>> 1
-        const first = await this.#write(events.slice(0, middle), firstSeq)
-        const second = await this.#write(events.slice(middle), firstSeq === undefined ? undefined : firstSeq + middle)
+        if (rows.count === 1) return { retries, deadLettered: await this.#deadLetter(rows.events()[0]!, error, firstSeq) }
+        const middle = rows.count >>> 1
+        const first = await this.#write(rows.slice(0, middle), firstSeq)
+        const second = await this.#write(rows.slice(middle), firstSeq === undefined ? undefined : firstSeq + middle)
         return { retries: retries + first.retries + second.retries, deadLettered: first.deadLettered + second.deadLettered }
       }
     }

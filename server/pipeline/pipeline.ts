@@ -11,6 +11,7 @@ import type { Spool } from './spool/spool.ts'
 import type { SpoolStats } from './spool/stats.ts'
 import { AdmissionController } from './admission.ts'
 import { Batcher, type DrainReport as BatcherDrainReport } from './batcher.ts'
+import { CopyRows } from './copy-text.ts'
 import type { IngestEvent } from './event.ts'
 import { EventQueue, type Ticket } from './queue.ts'
 import { LoopProbe } from './loop-probe.ts'
@@ -274,7 +275,7 @@ export class Pipeline {
           ticket = { remaining: events.length, resolve, reject }
         })
       : undefined
-    if (!this.#queue.tryEnqueue(events, bytes, ticket)) throw this.#queueRefusal()
+    if (!this.#queue.tryEnqueue(CopyRows.of(events), ticket)) throw this.#queueRefusal()
     this.#accepted(events.length, bytes)
     await committed
     return { committed: waitCommit }
@@ -373,14 +374,15 @@ export class Pipeline {
       this.#accepted(0, bytes)
       return { committed: waitCommit }
     }
+    const rows = CopyRows.of(events)
     let appended
     try {
-      appended = await spool.append(events)
+      appended = await spool.append(rows)
     } catch (error) {
       if (error instanceof SpoolError) throw unavailable(error.message)
       throw error
     }
-    this.#feeder!.offer(appended, events, bytes)
+    this.#feeder!.offer(appended, rows)
     this.#accepted(events.length, bytes)
     if (waitCommit) await spool.commits.waitFor(appended.lastSeq)
     return { committed: waitCommit }
@@ -392,7 +394,7 @@ export class Pipeline {
 
   async #writeDirect(events: IngestEvent[], write: ReturnType<typeof writePath>['write']): Promise<void> {
     try {
-      await write(this.#sql, events, this.#knobs.dbLatencyMs)
+      await write(this.#sql, CopyRows.of(events), this.#knobs.dbLatencyMs)
     } catch (error) {
       this.#stats.dbErrors++
       if (!isTransient(error)) throw invalidEvent(0, `the database refused the events: ${(error as Error).message}`)

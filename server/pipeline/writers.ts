@@ -2,14 +2,14 @@ import { finished } from 'node:stream/promises'
 import type { WriterStrategy } from '../../shared/ingest.ts'
 import type { Sql } from '../db/client.ts'
 import { recordMark, type CommitMark } from './spool/offsets.ts'
-import { copyText } from './copy-text.ts'
+import type { CopyRows } from './copy-text.ts'
 import type { IngestEvent } from './event.ts'
 
 /**
  * Writes one batch atomically: all rows commit or none does. With the spool, `mark`
  * commits in the same transaction, so a replay never writes the batch twice.
  */
-export type WriteBatch = (sql: Sql, events: readonly IngestEvent[], latencyMs: number, mark?: CommitMark) => Promise<void>
+export type WriteBatch = (sql: Sql, rows: CopyRows, latencyMs: number, mark?: CommitMark) => Promise<void>
 
 const UNIQUE_VIOLATION = '23505'
 // PostgreSQL binds at most 65535 parameters per statement; 4 per row.
@@ -20,18 +20,18 @@ const INSERT_ROWS_PER_STATEMENT = 10_000
  * few MB, and every extra write would wait for its own event-loop turn, which under
  * load is what a flush spends most of its time on.
  */
-async function copyRows(sql: Sql, events: readonly IngestEvent[]): Promise<void> {
+async function copyRows(sql: Sql, rows: CopyRows): Promise<void> {
   const stream = await sql`copy events (event_id, type, ts, payload) from stdin`.writable()
-  stream.end(copyText(events))
+  stream.end(rows.text)
   await finished(stream)
 }
 
-async function insertRows(sql: Sql, events: readonly IngestEvent[]): Promise<void> {
+async function insertRows(sql: Sql, rows: CopyRows): Promise<void> {
+  const events = rows.events()
   for (let start = 0; start < events.length; start += INSERT_ROWS_PER_STATEMENT) {
-    const rows = events.slice(start, start + INSERT_ROWS_PER_STATEMENT)
     const values: string[] = []
     const params: Array<string | null> = []
-    for (const event of rows) {
+    for (const event of events.slice(start, start + INSERT_ROWS_PER_STATEMENT)) {
       const n = params.length
       values.push(`($${n + 1}::text,$${n + 2}::text,$${n + 3}::text::timestamptz,$${n + 4}::text::json)`)
       params.push(event.id, event.type, event.ts, event.raw)
@@ -59,20 +59,20 @@ async function atomically(sql: Sql, latencyMs: number, alone: boolean, write: (s
 }
 
 /** Multi-row INSERT ... ON CONFLICT DO NOTHING: duplicates by id are skipped. */
-export const insertBatch: WriteBatch = (sql, events, latencyMs, mark) =>
-  atomically(sql, latencyMs, events.length <= INSERT_ROWS_PER_STATEMENT, (db) => insertRows(db, events), mark)
+export const insertBatch: WriteBatch = (sql, rows, latencyMs, mark) =>
+  atomically(sql, latencyMs, rows.count <= INSERT_ROWS_PER_STATEMENT, (db) => insertRows(db, rows), mark)
 
 /**
  * COPY FROM STDIN, the fastest path. COPY cannot skip duplicates, so a batch that
  * hits a duplicate id (a client retry) is redone as INSERT ... ON CONFLICT DO NOTHING:
  * the unique index costs nothing for events without an id, and retries are rare.
  */
-export const copyBatch: WriteBatch = async (sql, events, latencyMs, mark) => {
+export const copyBatch: WriteBatch = async (sql, rows, latencyMs, mark) => {
   try {
-    await atomically(sql, latencyMs, true, (db) => copyRows(db, events), mark)
+    await atomically(sql, latencyMs, true, (db) => copyRows(db, rows), mark)
   } catch (error) {
     if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error
-    await insertBatch(sql, events, 0, mark)
+    await insertBatch(sql, rows, 0, mark)
   }
 }
 

@@ -1,5 +1,4 @@
-import { parseCopyText } from '../copy-text.ts'
-import type { IngestEvent } from '../event.ts'
+import { CopyRows } from '../copy-text.ts'
 import type { EventQueue } from '../queue.ts'
 import type { Appended } from './log.ts'
 import { SpoolReader, START, type Cursor, type ReadRecord } from './reader.ts'
@@ -50,10 +49,10 @@ export class Feeder {
    * Takes a request just made durable. Called in the same turn its append resolved, so
    * requests arrive in sequence order.
    */
-  offer(appended: Appended, events: readonly IngestEvent[], bytes: number): void {
+  offer(appended: Appended, rows: CopyRows): void {
     if (appended.lastSeq <= this.#fedThrough) return
-    if (!this.#fromDisk && appended.firstSeq === this.#fedThrough + 1 && this.#queue.fits(events.length, bytes)) {
-      this.#queue.enqueue(events, bytes, undefined, appended.firstSeq)
+    if (!this.#fromDisk && appended.firstSeq === this.#fedThrough + 1 && this.#queue.fits(rows.count, rows.bytes)) {
+      this.#queue.enqueue(rows, undefined, appended.firstSeq)
       this.#fedThrough = appended.lastSeq
       this.#cursor = { segment: appended.segment, offset: appended.end }
       return
@@ -98,8 +97,8 @@ export class Feeder {
     const { firstSeq, count } = record.header
     const lastSeq = firstSeq + count - 1
     if (lastSeq > this.#fedThrough) {
-      const events = parseCopyText(record.payload.toString('utf8'))
-      if (events.length !== count) throw new Error(`spool: record ${firstSeq} holds ${events.length} events, its header says ${count}`)
+      // A copy: the payload is a view into the reader's buffer, which is read a megabyte at a time.
+      const rows = CopyRows.fromText(Buffer.from(record.payload), count)
       // After a crash some of a record's events may be committed already (a batch took
       // part of it): queue each uncommitted stretch as its own entry.
       const commits = this.#spool.commits
@@ -108,7 +107,7 @@ export class Feeder {
         const wanted = i < count && firstSeq + i > this.#fedThrough && !commits.has(firstSeq + i)
         if (wanted && from < 0) from = i
         if (!wanted && from >= 0) {
-          await this.#enqueue(events.slice(from, i), firstSeq + from)
+          await this.#enqueue(rows.slice(from, i), firstSeq + from)
           if (this.#stopped) return
           from = -1
         }
@@ -118,16 +117,14 @@ export class Feeder {
     this.#cursor = record.next
   }
 
-  async #enqueue(events: IngestEvent[], firstSeq: number): Promise<void> {
-    let bytes = 0
-    for (const event of events) bytes += event.bytes
+  async #enqueue(rows: CopyRows, firstSeq: number): Promise<void> {
     // A stretch larger than the whole queue still goes in, alone, or it would never go.
-    while (!this.#queue.fits(events.length, bytes) && this.#queue.events > 0) {
+    while (!this.#queue.fits(rows.count, rows.bytes) && this.#queue.events > 0) {
       await new Promise<void>((resolve) => { this.#room = resolve })
       if (this.#stopped) return
     }
-    this.#queue.enqueue(events, bytes, undefined, firstSeq)
-    if (firstSeq <= this.#spool.recoveredThrough) this.#spool.replayedAtStart += Math.min(events.length, this.#spool.recoveredThrough - firstSeq + 1)
+    this.#queue.enqueue(rows, undefined, firstSeq)
+    if (firstSeq <= this.#spool.recoveredThrough) this.#spool.replayedAtStart += Math.min(rows.count, this.#spool.recoveredThrough - firstSeq + 1)
   }
 
   #wakeRoom(): void {

@@ -145,7 +145,7 @@ export class SpoolLog {
    * Appends one request's events (as COPY rows) and resolves once they are on disk.
    * Sequence numbers are taken now, so records are durable, and resolved, in call order.
    */
-  append(payload: string, count: number): Promise<Appended> {
+  append(payload: Buffer, count: number): Promise<Appended> {
     if (this.#failed) return Promise.reject(new SpoolError('spool_failed', `spool disk error: ${this.#failed.message}`, { cause: this.#failed }))
     const firstSeq = this.#nextSeq
     const record = encodeRecord(firstSeq, count, Date.now(), payload)

@@ -27,14 +27,14 @@ export interface RecordHeader {
   readonly bytes: number
 }
 
-export function encodeRecord(firstSeq: number, count: number, appendedAt: number, payload: string): Buffer {
-  const length = Buffer.byteLength(payload)
+export function encodeRecord(firstSeq: number, count: number, appendedAt: number, payload: Buffer): Buffer {
+  const length = payload.length
   const record = Buffer.allocUnsafe(HEADER_BYTES + length)
   record.writeUInt32LE(length, 0)
   record.writeBigUInt64LE(BigInt(firstSeq), 8)
   record.writeUInt32LE(count, 16)
   record.writeDoubleLE(appendedAt, 20)
-  record.write(payload, HEADER_BYTES, 'utf8')
+  payload.copy(record, HEADER_BYTES)
   record.writeUInt32LE(crc32(record.subarray(CRC_FROM)), 4)
   return record
 }

@@ -1,6 +1,5 @@
 import type { Sql } from '../../db/client.ts'
-import { copyText } from '../copy-text.ts'
-import type { IngestEvent } from '../event.ts'
+import type { CopyRows } from '../copy-text.ts'
 import { CommittedSeqs } from './committed.ts'
 import { SpoolLog, type Appended } from './log.ts'
 import { loadCommitted, type CommitMark } from './offsets.ts'
@@ -55,8 +54,8 @@ export class Spool implements CommitLedger {
   }
 
   /** Resolves once the request's events are on disk; they are numbered firstSeq..lastSeq. */
-  append(events: readonly IngestEvent[]): Promise<Appended> {
-    return this.log.append(copyText(events), events.length)
+  append(rows: CopyRows): Promise<Appended> {
+    return this.log.append(rows.text, rows.count)
   }
 
   /** Why a request of up to `bytes` would be refused now, or undefined. */

@@ -56,8 +56,8 @@ const NEWLINE = 0x0a
 export class CopyRows {
   private constructor(
     readonly text: Buffer,
-    /** ends[i]: the offset just past row i's newline. */
-    readonly ends: Uint32Array,
+    /** ends[i]: the offset just past row i's newline (small integers: no typed array to allocate per request). */
+    readonly ends: readonly number[],
   ) {}
 
   static of(events: readonly IngestEvent[]): CopyRows {
@@ -69,11 +69,13 @@ export class CopyRows {
    * only at the end of a row, and UTF-8 never puts one inside a character.
    */
   static fromText(text: Buffer, count: number): CopyRows {
-    const ends = new Uint32Array(count)
+    const ends: number[] = []
     let rows = 0
-    for (let at = text.indexOf(NEWLINE); at !== -1; at = text.indexOf(NEWLINE, at + 1)) {
-      if (rows === count) break
-      ends[rows++] = at + 1
+    if (count === 1) {
+      // One event, the commonest request: its row ends where the text does.
+      if (text[text.length - 1] === NEWLINE) ends[rows++] = text.length
+    } else {
+      for (let at = text.indexOf(NEWLINE); at !== -1 && rows < count; at = text.indexOf(NEWLINE, at + 1)) ends[rows++] = at + 1
     }
     if (rows !== count || (count > 0 && ends[count - 1] !== text.length)) {
       throw new Error(`COPY text holds ${rows} rows in ${text.length} bytes; ${count} were expected`)
@@ -86,7 +88,7 @@ export class CopyRows {
     if (parts.length === 1) return parts[0]!
     let count = 0
     for (const part of parts) count += part.count
-    const ends = new Uint32Array(count)
+    const ends: number[] = new Array(count)
     let row = 0
     let base = 0
     for (const part of parts) {
@@ -114,7 +116,7 @@ export class CopyRows {
     if (from === 0 && to === this.count) return this
     const base = this.start(from)
     const ends = this.ends.slice(from, to)
-    for (let i = 0; i < ends.length; i++) ends[i]! -= base
+    for (let i = 0; i < ends.length; i++) ends[i] = ends[i]! - base
     return new CopyRows(this.text.subarray(base, this.start(to)), ends)
   }
 

@@ -115,7 +115,7 @@ export interface HandsOnLesson {
   readonly why: string
 }
 
-/** Issue 11's crash and replay, on screen: the Spool panel on the Live tab shows the replay. */
+/** The spool's crash and replay, on screen: the Spool panel on the Live tab shows the replay. */
 export const CRASH_LESSON: HandsOnLesson = {
   id: 'spool-crash',
   title: 'A 202 that survives a crash',

@@ -17,7 +17,7 @@ import { EventQueue, type Ticket } from './queue.ts'
 import { LoopProbe } from './loop-probe.ts'
 import { isTransient } from './retry.ts'
 import { PipelineStats } from './stats.ts'
-import { writePath } from './writers.ts'
+import { insertEvents, writePath } from './writers.ts'
 
 export type { Lifecycle } from '../../shared/metrics.ts'
 
@@ -260,7 +260,7 @@ export class Pipeline {
     if (this.#state !== 'serving' && this.#state !== 'draining') throw unavailable('shutting down')
     const path = writePath(this.#knobs.writer)
     if (!path.queued) {
-      await this.#writeDirect(events, path.write)
+      await this.#writeDirect(events)
       this.#accepted(events.length, bytes)
       this.#stats.eventsCommitted += events.length
       return { committed: true }
@@ -392,9 +392,9 @@ export class Pipeline {
     return this.#batcher.databaseDown ? unavailable('database unreachable and queue full') : queueFull()
   }
 
-  async #writeDirect(events: IngestEvent[], write: ReturnType<typeof writePath>['write']): Promise<void> {
+  async #writeDirect(events: IngestEvent[]): Promise<void> {
     try {
-      await write(this.#sql, CopyRows.of(events), this.#knobs.dbLatencyMs)
+      await insertEvents(this.#sql, events, this.#knobs.dbLatencyMs)
     } catch (error) {
       this.#stats.dbErrors++
       if (!isTransient(error)) throw invalidEvent(0, `the database refused the events: ${(error as Error).message}`)

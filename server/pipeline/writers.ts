@@ -26,8 +26,7 @@ async function copyRows(sql: Sql, rows: CopyRows): Promise<void> {
   await finished(stream)
 }
 
-async function insertRows(sql: Sql, rows: CopyRows): Promise<void> {
-  const events = rows.events()
+async function insertRows(sql: Sql, events: readonly IngestEvent[]): Promise<void> {
   for (let start = 0; start < events.length; start += INSERT_ROWS_PER_STATEMENT) {
     const values: string[] = []
     const params: Array<string | null> = []
@@ -58,9 +57,14 @@ async function atomically(sql: Sql, latencyMs: number, alone: boolean, write: (s
   })
 }
 
-/** Multi-row INSERT ... ON CONFLICT DO NOTHING: duplicates by id are skipped. */
-export const insertBatch: WriteBatch = (sql, rows, latencyMs, mark) =>
-  atomically(sql, latencyMs, rows.count <= INSERT_ROWS_PER_STATEMENT, (db) => insertRows(db, rows), mark)
+/**
+ * Multi-row INSERT ... ON CONFLICT DO NOTHING: duplicates by id are skipped. `direct`
+ * calls it with a request's events as parsed; a queued batch reads them back from its rows.
+ */
+export const insertEvents = (sql: Sql, events: readonly IngestEvent[], latencyMs: number, mark?: CommitMark) =>
+  atomically(sql, latencyMs, events.length <= INSERT_ROWS_PER_STATEMENT, (db) => insertRows(db, events), mark)
+
+export const insertBatch: WriteBatch = (sql, rows, latencyMs, mark) => insertEvents(sql, rows.events(), latencyMs, mark)
 
 /**
  * COPY FROM STDIN, the fastest path. COPY cannot skip duplicates, so a batch that
@@ -78,8 +82,8 @@ export const copyBatch: WriteBatch = async (sql, rows, latencyMs, mark) => {
 
 /**
  * What each writer strategy means, decided here only: whether requests go through the
- * queue, and how a batch is written. `direct` has no queue; events queued before a
- * switch to it are written the way it writes, by INSERT.
+ * queue, and how a batch is written. `direct` has no queue (each request goes to
+ * insertEvents); events queued before a switch to it are written the way it writes, by INSERT.
  */
 const WRITE_PATHS: Record<WriterStrategy, { readonly queued: boolean; readonly write: WriteBatch }> = {
   copy: { queued: true, write: copyBatch },

@@ -98,7 +98,7 @@ export const LESSONS = [
     level: 2,
     preset: 'admission-on-off',
     question: 'Does refusing early on CPU help?',
-    why: 'With admission off every request is taken in and all of them slow down together. Adaptive admission refuses a share as soon as the event-loop delay stays above its target, so the requests it accepts are served with less delay.',
+    why: 'With admission off every request is taken in and all of them slow down together. Adaptive admission refuses a share once the event-loop delay stays above its target, so the requests it accepts wait less; but a refusal is not free (the head is parsed, an answer written), and where it costs nearly what serving does, as for single small events, refusing more would only trade accepted events for nothing, so it holds back.',
   },
 ] as const satisfies readonly Lesson[]
 

@@ -54,6 +54,12 @@ export interface AdmissionGauges {
   utilization: number
   /** Refusals close their connection too (shedding at the connection level). */
   closing: boolean
+  /**
+   * Adaptive only: shedding more would cost over a tenth of the events accepted while it
+   * refused little (a refusal costs nearly what serving does), so it refuses less than the
+   * delay asks for.
+   */
+  held: boolean
 }
 
 /** Which resource ran out, computed on the server so every view says the same. */

@@ -134,7 +134,7 @@ export const PRESETS = [
   {
     name: 'admission-on-off',
     title: 'Admission off and adaptive',
-    watch: 'The same open ramp from 200 to 8 000 requests/s, past the CPU\'s knee, with CPU admission `off` then `adaptive`. Off, nothing is refused on CPU and the event-loop delay and p99 of accepted requests climb; adaptive refuses a growing share with 429 overloaded (reason cpu) and holds the delay lower. How much lower depends on how busy the machine is.',
+    watch: 'The same open ramp from 200 to 8 000 requests/s, past the CPU\'s knee, with CPU admission `off` then `adaptive`. Off, nothing is refused on CPU and the event-loop delay and p99 of accepted requests climb. Adaptive refuses a share with 429 overloaded (reason cpu) once the delay stays over its 20 ms target, and holds back (\'held\' on the Admission chart) when refusing starts to cost accepted events: a single small event costs nearly as much to refuse as to serve, so here refusing buys less delay than it would for big requests. Compare committed events/s and p99 of the two runs.',
     spec: { model: 'open', shape: { kind: 'ramp', from: 200, to: 8_000 }, durationMs: 20_000, body: SMALL },
     variants: [
       { label: 'admission off', knobs: { admission: 'off' } },

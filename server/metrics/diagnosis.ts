@@ -29,7 +29,9 @@ export function diagnose(s: Omit<MetricsSnapshot, 'diagnosis'>): Diagnosis {
   if (cpuRefused > 0 || admission.shedding) {
     return {
       bottleneck: 'cpu',
-      detail: `event loop ${percent(admission.utilization)} busy: refusing ${count(cpuRefused)} req/s (${percent(admission.shedFraction)}) so accepted requests wait ${ms(admission.delayMs)}`,
+      detail: admission.held
+        ? `event loop ${percent(admission.utilization)} busy and ${ms(admission.delayMs)} behind: refusing only ${count(cpuRefused)} req/s (${percent(admission.shedFraction)}), since refusing more would cost accepted events (a refusal costs nearly what serving does)`
+        : `event loop ${percent(admission.utilization)} busy: refusing ${count(cpuRefused)} req/s (${percent(admission.shedFraction)}) so accepted requests wait ${ms(admission.delayMs)}`,
     }
   }
   const busy = Math.max(loop.utilization, admission.utilization) >= BUSY

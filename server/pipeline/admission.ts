@@ -42,6 +42,21 @@ const MAX_ERROR = 4
 const BUSY_UTILIZATION = 0.8
 /** Above this fraction a refusal also closes its connection: refusing alone is not enough. */
 const CLOSE_ABOVE = 0.9
+/**
+ * Refusing is worth it only while it costs little of what the server accepts. A refusal
+ * is not free (the request head is parsed and an answer written), and where it costs
+ * nearly what serving does (single small events) every refusal displaces an accept. So
+ * the controller keeps two moving averages of the events it accepts while busy: now, and
+ * while it refused little (at most LOW_FRACTION, or more when that accepted even more).
+ * When shedding has pushed the first below GOODPUT_FLOOR of the second, it refuses less,
+ * whatever the delay: it cuts its fraction by HOLD_DECAY each window until the floor holds
+ * or it is back at LOW_FRACTION, where the reference is measured afresh.
+ */
+const GOODPUT_FLOOR = 0.9
+const LOW_FRACTION = 0.1
+const HOLD_DECAY = 0.7
+/** Weight of each busy window in the moving average of accepted events/ms. */
+const GOODPUT_WEIGHT = 0.25
 /** A trickle always gets in, so the controller keeps measuring what accepting costs. */
 const MAX_FRACTION = 0.98
 /**
@@ -59,7 +74,9 @@ export const STATIC_MAX_UTILIZATION = 0.98
  * read, so that the ones it takes are served at the target delay.
  *
  * `adaptive` is PIE (RFC 8033) on the least loop delay of each window (CoDel's
- * standing-queue test), steered to 20 ms: no threshold to tune.
+ * standing-queue test), steered to 20 ms: no threshold to tune. It holds back when
+ * shedding costs more than a tenth of the events accepted while it refused little: where
+ * a refusal costs nearly what serving does, refusing trades throughput for nothing.
  * `static` refuses everything above fixed limits and nothing below. `off` never refuses.
  */
 export class AdmissionController {
@@ -79,8 +96,19 @@ export class AdmissionController {
   /** The refusal of the current window: built once per window, not per refused request. */
   #refusal: SluiceError | undefined
 
-  constructor(mode: AdmissionMode) {
+  /** Events accepted so far (cumulative), read once per window. */
+  readonly #accepted: () => number
+  #acceptedAt = 0
+  /** Accepted events/ms while busy, moving average. */
+  #goodput: number | undefined
+  /** The same while refusing little: what shedding must not cost more than a tenth of. */
+  #reference: number | undefined
+  /** Shedding more would cost more accepted work than the floor allows. */
+  #held = false
+
+  constructor(mode: AdmissionMode, accepted: () => number = () => 0) {
     this.#mode = mode
+    this.#accepted = accepted
   }
 
   set mode(mode: AdmissionMode) {
@@ -139,6 +167,7 @@ export class AdmissionController {
       targetMs: Math.round(this.targetMs * 100) / 100,
       utilization: Math.round(this.#utilization * 1000) / 1000,
       closing: this.closing,
+      held: this.#held,
     }
   }
 
@@ -153,31 +182,51 @@ export class AdmissionController {
     // CoDel's standing-queue test: the least any probe waited in the window. A loop
     // that gets round quickly even once in a window has no queue; a window with a single
     // long stall holds one sample, the stall itself.
-    const delay = this.#windowSamples > 0 ? this.#windowMin : 0
+    const delayMs = this.#windowSamples > 0 ? this.#windowMin : 0
     const eluNow = performance.eventLoopUtilization()
-    this.#utilization = performance.eventLoopUtilization(eluNow, this.#elu).utilization
+    const utilization = performance.eventLoopUtilization(eluNow, this.#elu).utilization
     this.#elu = eluNow
-    this.#previousDelayMs = this.#delayMs
-    this.#delayMs = delay
-    const arrivals = this.#windowArrivals
+    const accepted = this.#accepted()
+    const window = { now, windowMs: now - this.#windowStart, delayMs, utilization, arrivals: this.#windowArrivals, acceptedEvents: accepted - this.#acceptedAt }
+    this.#acceptedAt = accepted
     this.#windowStart = now
     this.#windowMin = Infinity
     this.#windowSamples = 0
     this.#windowArrivals = 0
+    this.step(window)
+  }
+
+  /** Moves the fraction on one window's measures. Called by the probe; public for tests. */
+  step(window: AdmissionWindow): void {
+    const { now, delayMs: delay, utilization, arrivals } = window
+    this.#utilization = utilization
+    this.#previousDelayMs = this.#delayMs
+    this.#delayMs = delay
     this.#refusal = undefined
+    this.#held = false
 
     switch (this.#mode) {
       case 'off':
         this.#fraction = 0
         return
       case 'static':
-        this.#fraction = delay > STATIC_MAX_DELAY_MS || this.#utilization > STATIC_MAX_UTILIZATION ? 1 : 0
+        this.#fraction = delay > STATIC_MAX_DELAY_MS || utilization > STATIC_MAX_UTILIZATION ? 1 : 0
         return
       case 'adaptive': {
         const target = this.targetMs
         // Delay that ingest did not cause (no request arrived, or the loop was mostly idle:
         // the machine, not this process, is busy) is not a reason to refuse ingest.
-        const ours = arrivals > 0 && this.#utilization >= BUSY_UTILIZATION
+        const ours = arrivals > 0 && utilization >= BUSY_UTILIZATION
+        if (ours && window.windowMs > 0) {
+          const goodput = window.acceptedEvents / window.windowMs
+          this.#goodput = this.#goodput === undefined ? goodput : this.#goodput + (goodput - this.#goodput) * GOODPUT_WEIGHT
+          if (this.#reference === undefined || this.#fraction <= LOW_FRACTION || this.#goodput > this.#reference) this.#reference = this.#goodput
+        }
+        if (this.#fraction > LOW_FRACTION && this.#goodput !== undefined && this.#goodput < GOODPUT_FLOOR * this.#reference!) {
+          this.#held = true
+          this.#fraction = Math.max(LOW_FRACTION, this.#fraction * HOLD_DECAY)
+          return
+        }
         if (this.#fraction === 0) {
           if (!ours || delay <= target) {
             this.#aboveSince = undefined
@@ -197,4 +246,19 @@ export class AdmissionController {
       }
     }
   }
+}
+
+/** What the controller measured over one window. */
+export interface AdmissionWindow {
+  /** performance.now() at the window's end. */
+  readonly now: number
+  readonly windowMs: number
+  /** The least event-loop delay any probe saw in the window. */
+  readonly delayMs: number
+  /** Event-loop utilisation over the window, 0..1. */
+  readonly utilization: number
+  /** Ingest requests that reached the door. */
+  readonly arrivals: number
+  /** Events accepted (queued, or written by the direct writer). */
+  readonly acceptedEvents: number
 }

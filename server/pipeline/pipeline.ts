@@ -113,7 +113,7 @@ export class Pipeline {
     this.#batcher = new Batcher({ queue: this.#queue, sql, stats: this.#stats, knobs, concurrency: config.writerConcurrency, log, ledger: spool })
     this.#spool = spool
     this.#feeder = spool && new Feeder(spool, this.#queue)
-    this.#admission = new AdmissionController(knobs.admission)
+    this.#admission = new AdmissionController(knobs.admission, () => this.#stats.eventsAccepted)
     const admission = this.#admission
     this.#stopProbe = this.#loop.subscribe((delayMs) => admission.observe(delayMs))
   }
@@ -224,9 +224,10 @@ export class Pipeline {
     const knobs = this.#knobs
     if (this.#inflightRequests >= knobs.maxInflight) throw overloaded(`${this.#inflightRequests} requests in flight (cap ${knobs.maxInflight})`)
     if (this.#inflightBytes >= knobs.maxInflightBytes) throw overloaded(`${this.#inflightBytes} bytes in flight (cap ${knobs.maxInflightBytes})`)
-    // Requests already being read will want queue room too: refusing now, before the body
-    // is read and parsed, is what keeps 429s fast when the queue is at its edge.
-    const expected = Math.max(1, Math.ceil(this.#inflightRequests * this.#eventsPerRequest))
+    // This request and those already being read will want queue room: refusing now, before
+    // the body is read and parsed, is what keeps 429s fast (and cheap) when the queue is at
+    // its edge. The estimate is the moving average of events per accepted request.
+    const expected = Math.ceil((this.#inflightRequests + 1) * this.#eventsPerRequest)
     if (writePath(knobs.writer).queued) {
       // With the spool the disk holds the backlog: its cap, not the queue's, refuses.
       const spoolRefusal = this.#spool?.refusal(expectedBytes)

@@ -13,7 +13,7 @@ export function snapshotAt(seq: number, changes: Partial<MetricsSnapshot> = {}):
     connections: { open: 1 },
     cpu: { server: 0.1, database: null, generator: null },
     spool: null,
-    admission: { mode: 'adaptive', shedding: false, shedFraction: 0, delayMs: 1, targetMs: 20, utilization: 0.1, closing: false },
+    admission: { mode: 'adaptive', shedding: false, shedFraction: 0, delayMs: 1, targetMs: 20, utilization: 0.1, closing: false, held: false },
     diagnosis: { bottleneck: 'none', detail: 'idle' },
     flushes: [],
     writer: { strategy: 'copy', state: 'idle' },

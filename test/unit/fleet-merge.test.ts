@@ -31,7 +31,7 @@ function beat(n: number, total: IngestCounts, changes: Partial<Beat> = {}): Beat
     eventLoop: { delayP50Ms: 4, delayP99Ms: 40, delayMaxMs: 45, utilization: 0.5 },
     memory: { rssBytes: 1_000, heapUsedBytes: 500, heapTotalBytes: 600, externalBytes: 10 },
     cpu: { server: 0.4, database: 0.2, generator: null },
-    admission: { mode: 'adaptive', shedding: false, shedFraction: 0, delayMs: 1, targetMs: 20, utilization: 0.1, closing: false },
+    admission: { mode: 'adaptive', shedding: false, shedFraction: 0, delayMs: 1, targetMs: 20, utilization: 0.1, closing: false, held: false },
     writer: { strategy: 'copy', state: 'writing' },
     diagnosis: { bottleneck: 'none', detail: 'peer' },
     latency: [],

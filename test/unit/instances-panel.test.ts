@@ -33,7 +33,7 @@ function snapshot(seq: number, instances: InstanceSnapshot[]): MetricsSnapshot {
     tick: counts(), perSec: counts(), total: counts(),
     queue: { events: 0, bytes: 0, capacityEvents: 2_000, capacityBytes: 2_000_000, oldestAgeMs: 0 },
     inflight: { requests: 0, bytes: 0 }, connections: { open: 0 }, cpu: { server: 0, database: null, generator: null }, spool: null,
-    admission: { mode: 'off', shedding: false, shedFraction: 0, delayMs: 0, targetMs: 0, utilization: 0, closing: false },
+    admission: { mode: 'off', shedding: false, shedFraction: 0, delayMs: 0, targetMs: 0, utilization: 0, closing: false, held: false },
     diagnosis: { bottleneck: 'none', detail: '' }, flushes: [], writer: { strategy: 'copy', state: 'idle' },
     memory: { rssBytes: 0, heapUsedBytes: 0, heapTotalBytes: 0, externalBytes: 0 },
     eventLoop: { delayP50Ms: 0, delayP99Ms: 0, delayMaxMs: 0, utilization: 0 },

@@ -8,9 +8,12 @@ import { createSql, type Sql } from './db/client.ts'
 import { startEmbedded, type EmbeddedDatabase } from './db/embedded.ts'
 import { migrate } from './db/schema.ts'
 import { createApp } from './http/app.ts'
-import { closeIdleAfterReading } from './http/keep-alive.ts'
-import { gatedServer, shedFirst } from './http/shed.ts'
 import { effectiveConfig } from './http/config-api.ts'
+import { allowedHostNames } from './http/host-check.ts'
+import { ingestListener } from './http/ingest.ts'
+import { closeIdleAfterReading } from './http/keep-alive.ts'
+import { Sessions } from './http/session.ts'
+import { gatedServer, shedFirst } from './http/shed.ts'
 import { startFleet, type Fleet } from './fleet/fleet.ts'
 import { startHeartbeat, type Heartbeat } from './fleet/heartbeat.ts'
 import { instanceId } from './fleet/instance-id.ts'
@@ -120,13 +123,15 @@ export async function startSluice(config: Config, log: Log = () => {}): Promise<
     })
     await fleet.attach(live, bursts)
     let instance = instanceId(config)
-    const app = createApp({ config, pipeline, log, bursts, telemetry: live, sql, fleet, instance: () => instance })
+    const sessions = config.token === undefined ? undefined : new Sessions(config.token)
+    const app = createApp({ config, pipeline, log, bursts, telemetry: live, sql, fleet, instance: () => instance, sessions })
+    const ingest = ingestListener({ config, pipeline, metrics: live.metrics, allowedHosts: allowedHostNames(config.host, config.allowedHosts), sessions, log })
     const server = serve({
       fetch: app.fetch,
       port: config.port,
       hostname: config.host,
       serverOptions: nodeTimeouts(config),
-      createServer: gatedServer(shedFirst(pipeline, live.metrics)),
+      createServer: gatedServer(shedFirst(pipeline, live.metrics, ingest)),
     }) as Server
     live.metrics.trackConnections(server)
     closeIdleAfterReading(server)

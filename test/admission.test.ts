@@ -75,21 +75,41 @@ describe('admission on the server\'s own delay', () => {
     const clients: RawClient[] = []
     const stopTrickle = trickle(sluice.url)
     try {
-      await eventually(() => sluice.pipeline.gauges().admission.shedFraction > 0.2, 15_000, 'the controller to shed')
       let refused: { status: number; body: string } | undefined
-      for (let attempt = 0; attempt < 50 && !refused; attempt++) {
-        const raw = await RawClient.open(sluice.url)
-        clients.push(raw)
-        raw.head('POST', '/v1/events', { 'content-type': 'application/json', 'content-length': 100_000 })
-        const response = await raw.response(5_000).catch(() => undefined)
-        if (response?.status === 429) refused = response
+      for (let round = 0; round < 8 && !refused; round++) {
+        await eventually(() => sluice.pipeline.gauges().admission.shedding, 15_000, 'the controller to shed')
+        // At once, so they meet the same refused fraction: held or not, it refuses at least
+        // one in ten while it sheds, applied as a debt (every tenth), not as a coin.
+        const batch: RawClient[] = []
+        for (let i = 0; i < 20; i++) batch.push(await RawClient.open(sluice.url))
+        clients.push(...batch)
+        for (const raw of batch) raw.head('POST', '/v1/events', { 'content-type': 'application/json', 'content-length': 100_000 })
+        const answers = await Promise.all(batch.map((raw) => raw.response(2_000).catch(() => undefined)))
+        refused = answers.find((answer) => answer?.status === 429)
+        for (const raw of batch) raw.close()
       }
-      expect(refused, 'one of 50 header-only requests refused before its body').toBeDefined()
+      expect(refused, 'a header-only request refused before its body').toBeDefined()
       expect(JSON.parse(refused!.body)).toMatchObject({ error: 'overloaded' })
     } finally {
       await stopTrickle()
       stop()
       for (const client of clients) client.close()
+    }
+    await postUntil(sluice.url, (status) => status === 202)
+  })
+
+  it('holds back when refusing only displaces accepts: one client in a closed loop on a stalled loop', async () => {
+    const stop = stallLoop(40)
+    const stopTrickle = trickle(sluice.url)
+    try {
+      // The client sends again as soon as it is answered, so every refusal takes the place
+      // of an accept and the delay (the stall's) does not move: shedding more buys nothing.
+      await eventually(() => latest().admission.held, 20_000, 'the controller to hold back')
+      await eventually(() => /would cost accepted events/.test(latest().diagnosis.detail), 10_000, 'the diagnosis to say why it holds back')
+      expect(latest().diagnosis.bottleneck).toBe('cpu')
+    } finally {
+      await stopTrickle()
+      stop()
     }
     await postUntil(sluice.url, (status) => status === 202)
   })

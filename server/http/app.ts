@@ -6,16 +6,15 @@ import type { Fleet } from '../fleet/fleet.ts'
 import type { BurstManager } from '../load/manager.ts'
 import type { Telemetry } from '../metrics/telemetry.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
-import { bearerAuth, tokenOrSession } from './auth.ts'
+import { tokenOrSession } from './auth.ts'
 import { burstsApi } from './bursts-api.ts'
 import { isServerPath, mountDashboard } from './dashboard.ts'
 import { errorHandler, INGEST_PATH } from './errors.ts'
 import { eventsCountHandler } from './events-count.ts'
 import { allowedHostNames, hostCheck } from './host-check.ts'
-import { ingestHandler } from './ingest.ts'
 import { lessonsApi } from './lessons-api.ts'
 import { observabilityRoutes } from './observability.ts'
-import { Sessions } from './session.ts'
+import type { Sessions } from './session.ts'
 import { SESSION_PATH, sessionApi } from './session-api.ts'
 
 /** Which instance answered: its id (server/fleet/instance-id.ts), by default host:port/pid. */
@@ -38,11 +37,17 @@ export interface AppOptions {
   readonly fleet?: Pick<Fleet, 'annotate'>
   /** This instance's id, sent as X-Sluice-Instance on every answer (which worker or machine answered). */
   readonly instance?: () => string
+  /** With a token set: what checks the token and signs dashboard sessions. */
+  readonly sessions: Sessions | undefined
 }
 
-export function createApp({ config, pipeline, log, bursts, telemetry, sql, fleet, instance }: AppOptions) {
+/**
+ * Every route but ingest: POST /v1/events is answered before Hono, by the server's
+ * request listener (server/http/shed.ts, server/http/ingest.ts), with the same host and
+ * token checks.
+ */
+export function createApp({ config, pipeline, log, bursts, telemetry, sql, fleet, instance, sessions }: AppOptions) {
   const app = new Hono<{ Bindings: HttpBindings }>()
-  const sessions = config.token === undefined ? undefined : new Sessions(config.token)
 
   if (instance) {
     // Not on ingest answers: a header set here costs each answer a Headers object, and
@@ -54,10 +59,9 @@ export function createApp({ config, pipeline, log, bursts, telemetry, sql, fleet
   }
   // First, for every route: a request for another name (DNS rebinding) gets nothing else.
   app.use('*', hostCheck(allowedHostNames(config.host, config.allowedHosts)))
-  // Ingest takes the bearer token alone; every other server path takes it or a dashboard session.
+  // Every server path takes the token or a dashboard session (ingest, outside Hono, the token alone).
   app.use('*', tokenOrSession(sessions, (path) => path !== INGEST_PATH && isServerPath(path) && !OPEN_PATHS.has(path)))
 
-  app.post(INGEST_PATH, bearerAuth(sessions), ingestHandler(config, pipeline, telemetry.metrics))
   app.route(SESSION_PATH, sessionApi(sessions))
 
   app.get('/livez', (c) => c.json({ live: true }))

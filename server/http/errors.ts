@@ -6,10 +6,16 @@ import type { Pipeline } from '../pipeline/pipeline.ts'
 export const INGEST_PATH = '/v1/events'
 
 /** A SluiceError as its designed answer: status, JSON body, and Retry-After on 429 and 503. */
-export function errorResponse(error: SluiceError, retryAfterSeconds: number): Response {
+export function errorAnswer(error: SluiceError, retryAfterSeconds: number): { status: number; body: string; headers: Record<string, string> } {
   const headers: Record<string, string> = { 'content-type': 'application/json' }
   if (RETRY_STATUSES.has(error.status)) headers['retry-after'] = String(error.retryAfterSeconds ?? retryAfterSeconds)
-  return new Response(JSON.stringify(error), { status: error.status, headers })
+  return { status: error.status, body: JSON.stringify(error), headers }
+}
+
+/** The same answer as a web Response, for the routes Hono serves. */
+export function errorResponse(error: SluiceError, retryAfterSeconds: number): Response {
+  const { status, body, headers } = errorAnswer(error, retryAfterSeconds)
+  return new Response(body, { status, headers })
 }
 
 /**

@@ -25,12 +25,14 @@ export function allowedHostNames(bindHost: string, extra: readonly string[]): Re
  * `*` among the names turns the check off.
  */
 export function hostCheck(allowed: ReadonlySet<string>): MiddlewareHandler {
-  const any = allowed.has('*')
   return async function checkHost(c, next) {
-    if (!any) {
-      const host = c.req.header('host')
-      if (host === undefined || !allowed.has(hostName(host))) throw forbidden(`host "${host ?? ''}" is not one this server answers to (SLUICE_ALLOWED_HOSTS adds names)`)
-    }
+    requireHost(allowed, c.req.header('host'))
     await next()
   }
+}
+
+/** Throws 403 `forbidden` unless `host` (a Host header) names this server. */
+export function requireHost(allowed: ReadonlySet<string>, host: string | undefined): void {
+  if (allowed.has('*')) return
+  if (host === undefined || !allowed.has(hostName(host))) throw forbidden(`host "${host ?? ''}" is not one this server answers to (SLUICE_ALLOWED_HOSTS adds names)`)
 }

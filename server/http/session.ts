@@ -57,14 +57,14 @@ export class Sessions {
 }
 
 /** The token from `Authorization: Bearer <token>`, or '' when there is none. */
-export function bearerToken(c: Context): string {
-  const header = c.req.header('authorization') ?? ''
+/** The token of an `Authorization: Bearer <token>` header; '' when there is none. */
+export function bearerOf(header = ''): string {
   return header.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : ''
 }
 
 /** Throws 401 unless the request has the token (bearer) or, when `cookie`, a valid session. */
 export function requireCredentials(c: Context, sessions: Sessions, cookie: boolean): void {
-  if (sessions.isToken(bearerToken(c))) return
+  if (sessions.isToken(bearerOf(c.req.header('authorization')))) return
   if (cookie && sessions.valid(c)) return
   throw unauthorized()
 }

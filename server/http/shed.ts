@@ -8,20 +8,22 @@ const isIngest = (req: IncomingMessage) =>
   req.method === 'POST' && (req.url === INGEST_PATH || (req.url !== undefined && req.url.startsWith(`${INGEST_PATH}?`)))
 
 /**
- * Admission on CPU at the door: the decision comes before Hono builds a Request, routes
- * it or reads a byte of the body, and the answer is serialised once per controller
- * window, so a refusal costs a header parse and one write. When even that is too much
- * (the controller refuses nearly everything), the refusal also says `Connection: close`:
- * the client must reconnect before it can send again, which slows the flood at its source.
+ * Ingest at the door. Admission on CPU decides before anything else: before a `Request`
+ * is built, a route matched or a byte of the body read, and the answer is serialised
+ * once per controller window, so a refusal costs a header parse and one write. When even
+ * that is too much (the controller refuses nearly everything), the refusal also says
+ * `Connection: close`: the client must reconnect before it can send again, which slows
+ * the flood at its source. A request let in goes to `ingest`, a plain Node listener;
+ * every other request goes to `listener` (Hono).
  */
-export function shedFirst(pipeline: Pipeline, metrics: Pick<MetricsCore, 'observeRequest'>): (listener: RequestListener) => RequestListener {
+export function shedFirst(pipeline: Pipeline, metrics: Pick<MetricsCore, 'observeRequest'>, ingest: RequestListener): (listener: RequestListener) => RequestListener {
   let last: { error: SluiceError; body: Buffer } | undefined
   return (listener) =>
     function gate(req: IncomingMessage, res: ServerResponse): void {
       if (!isIngest(req)) return void listener(req, res)
       const started = performance.now()
       const error = pipeline.cpuRefusal()
-      if (!error) return void listener(req, res)
+      if (!error) return void ingest(req, res)
       pipeline.refused(error)
       if (last?.error !== error) last = { error, body: Buffer.from(JSON.stringify(error)) }
       const headers: Record<string, string | number> = {

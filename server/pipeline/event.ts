@@ -47,8 +47,16 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 function isoInstant(value: string, index: number): string | undefined {
   const match = ISO_INSTANT.exec(value)
   if (!match) return undefined
-  // Absent offset groups (a "Z") become NaN, which fails no comparison.
-  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, offsetHour = 0, offsetMinute = 0] = match.slice(1).map(Number)
+  // Absent offset groups (a "Z") become NaN, which fails no comparison. Read one by one:
+  // slicing and mapping the match cost two arrays an event.
+  const year = Number(match[1])
+  const month = Number(match[2])
+  const day = Number(match[3])
+  const hour = Number(match[4])
+  const minute = Number(match[5])
+  const second = Number(match[6])
+  const offsetHour = Number(match[7])
+  const offsetMinute = Number(match[8])
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
   const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]
   if (year < 1 || days === undefined || day < 1 || day > days || hour > 23 || minute > 59 || second > 59 || offsetHour > 15 || offsetMinute > 59) {

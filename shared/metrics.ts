@@ -55,9 +55,9 @@ export interface AdmissionGauges {
   /** Refusals close their connection too (shedding at the connection level). */
   closing: boolean
   /**
-   * Adaptive only: shedding more would cost over a tenth of the events accepted while it
-   * refused little (a refusal costs nearly what serving does), so it refuses less than the
-   * delay asks for.
+   * Adaptive only: refusing more would cost over a tenth of the events accepted while it
+   * refused little, or would not bring the delay down (a refusal costs nearly what serving
+   * does), so it refuses less than the delay asks for.
    */
   held: boolean
 }

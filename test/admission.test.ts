@@ -79,9 +79,9 @@ describe('admission on the server\'s own delay', () => {
       for (let round = 0; round < 8 && !refused; round++) {
         await eventually(() => sluice.pipeline.gauges().admission.shedding, 15_000, 'the controller to shed')
         // At once, so they meet the same refused fraction: held or not, it refuses at least
-        // one in ten while it sheds, applied as a debt (every tenth), not as a coin.
+        // one in twenty while it sheds, applied as a debt (every twentieth), not as a coin.
         const batch: RawClient[] = []
-        for (let i = 0; i < 20; i++) batch.push(await RawClient.open(sluice.url))
+        for (let i = 0; i < 40; i++) batch.push(await RawClient.open(sluice.url))
         clients.push(...batch)
         for (const raw of batch) raw.head('POST', '/v1/events', { 'content-type': 'application/json', 'content-length': 100_000 })
         const answers = await Promise.all(batch.map((raw) => raw.response(2_000).catch(() => undefined)))

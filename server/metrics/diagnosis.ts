@@ -30,7 +30,7 @@ export function diagnose(s: Omit<MetricsSnapshot, 'diagnosis'>): Diagnosis {
     return {
       bottleneck: 'cpu',
       detail: admission.held
-        ? `event loop ${percent(admission.utilization)} busy and ${ms(admission.delayMs)} behind: refusing only ${count(cpuRefused)} req/s (${percent(admission.shedFraction)}), since refusing more would cost accepted events (a refusal costs nearly what serving does)`
+        ? `event loop ${percent(admission.utilization)} busy and ${ms(admission.delayMs)} behind: refusing only ${count(cpuRefused)} req/s (${percent(admission.shedFraction)}), since refusing more would cost accepted events or not bring the delay down (a refusal costs nearly what serving does)`
         : `event loop ${percent(admission.utilization)} busy: refusing ${count(cpuRefused)} req/s (${percent(admission.shedFraction)}) so accepted requests wait ${ms(admission.delayMs)}`,
     }
   }

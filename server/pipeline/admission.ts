@@ -43,20 +43,28 @@ const BUSY_UTILIZATION = 0.8
 /** Above this fraction a refusal also closes its connection: refusing alone is not enough. */
 const CLOSE_ABOVE = 0.9
 /**
- * Refusing is worth it only while it costs little of what the server accepts. A refusal
- * is not free (the request head is parsed and an answer written), and where it costs
- * nearly what serving does (single small events) every refusal displaces an accept. So
- * the controller keeps two moving averages of the events it accepts while busy: now, and
- * while it refused little (at most LOW_FRACTION, or more when that accepted even more).
- * When shedding has pushed the first below GOODPUT_FLOOR of the second, it refuses less,
- * whatever the delay: it cuts its fraction by HOLD_DECAY each window until the floor holds
- * or it is back at LOW_FRACTION, where the reference is measured afresh.
+ * Refusing is worth it only while it pays. A refusal is not free (the request head is
+ * parsed and an answer written), and where it costs nearly what serving does (single
+ * small events) every refusal displaces an accept and the delay hardly moves. So the
+ * controller keeps moving averages, over busy windows, of the events it accepts per ms
+ * and of the delay, now and as they were while it refused little (at most LOW_FRACTION).
+ * It holds back when shedding costs more than a tenth of the accepted events
+ * (GOODPUT_FLOOR), or when, refusing a share p, the delay has not come down by at least
+ * p / 2 of what it was (DELAY_GAIN: half what free refusals would buy): it cuts its
+ * fraction by HOLD_DECAY each window, to no less than LOW_FRACTION, and caps it there; the
+ * cap then rises by CEILING_STEP a window, so it tries a larger share again, slowly.
  */
 const GOODPUT_FLOOR = 0.9
-const LOW_FRACTION = 0.1
+const DELAY_GAIN = 0.5
+const LOW_FRACTION = 0.05
 const HOLD_DECAY = 0.7
-/** Weight of each busy window in the moving average of accepted events/ms. */
-const GOODPUT_WEIGHT = 0.25
+const CEILING_STEP = 0.005
+/** Weight of each busy window in the moving averages. */
+const AVERAGE_WEIGHT = 0.25
+/** The delay test waits until the share refused is this large: below, the change is noise. */
+const DELAY_TEST_FROM = 0.2
+/** A delay within this multiple of the target passes the delay test. */
+const NEAR_TARGET = 1.5
 /** A trickle always gets in, so the controller keeps measuring what accepting costs. */
 const MAX_FRACTION = 0.98
 /**
@@ -99,10 +107,14 @@ export class AdmissionController {
   /** Events accepted so far (cumulative), read once per window. */
   readonly #accepted: () => number
   #acceptedAt = 0
-  /** Accepted events/ms while busy, moving average. */
+  /** Accepted events/ms and loop delay over busy windows, moving averages. */
   #goodput: number | undefined
-  /** The same while refusing little: what shedding must not cost more than a tenth of. */
-  #reference: number | undefined
+  #delayAverage: number | undefined
+  /** The same while refusing little: what shedding is weighed against. */
+  #goodputReference: number | undefined
+  #delayReference: number | undefined
+  /** The most it may refuse now: lowered where refusing stopped paying. */
+  #ceiling = MAX_FRACTION
   /** Shedding more would cost more accepted work than the floor allows. */
   #held = false
 
@@ -116,6 +128,7 @@ export class AdmissionController {
     this.#mode = mode
     this.#fraction = 0
     this.#debt = 0
+    this.#ceiling = MAX_FRACTION
   }
 
   get mode(): AdmissionMode {
@@ -217,16 +230,14 @@ export class AdmissionController {
         // Delay that ingest did not cause (no request arrived, or the loop was mostly idle:
         // the machine, not this process, is busy) is not a reason to refuse ingest.
         const ours = arrivals > 0 && utilization >= BUSY_UTILIZATION
-        if (ours && window.windowMs > 0) {
-          const goodput = window.acceptedEvents / window.windowMs
-          this.#goodput = this.#goodput === undefined ? goodput : this.#goodput + (goodput - this.#goodput) * GOODPUT_WEIGHT
-          if (this.#reference === undefined || this.#fraction <= LOW_FRACTION || this.#goodput > this.#reference) this.#reference = this.#goodput
-        }
-        if (this.#fraction > LOW_FRACTION && this.#goodput !== undefined && this.#goodput < GOODPUT_FLOOR * this.#reference!) {
+        if (ours && window.windowMs > 0) this.#weigh(window.acceptedEvents / window.windowMs, delay)
+        if (this.#fraction > LOW_FRACTION && !this.#pays()) {
           this.#held = true
           this.#fraction = Math.max(LOW_FRACTION, this.#fraction * HOLD_DECAY)
+          this.#ceiling = this.#fraction
           return
         }
+        this.#ceiling = Math.min(MAX_FRACTION, this.#ceiling + CEILING_STEP)
         if (this.#fraction === 0) {
           if (!ours || delay <= target) {
             this.#aboveSince = undefined
@@ -238,13 +249,37 @@ export class AdmissionController {
         const steering = ours ? delay : Math.min(delay, target)
         const error = Math.min(MAX_ERROR, (steering - target) / target)
         const growth = ours ? Math.max(-MAX_ERROR, Math.min(MAX_ERROR, (delay - this.#previousDelayMs) / target)) : 0
-        this.#fraction = Math.min(MAX_FRACTION, Math.max(0, this.#fraction + (error > 0 ? ALPHA : ALPHA_DOWN) * error + BETA * growth))
+        this.#fraction = Math.min(this.#ceiling, Math.max(0, this.#fraction + (error > 0 ? ALPHA : ALPHA_DOWN) * error + BETA * growth))
         if (this.#fraction < 0.005) {
           this.#fraction = 0
           this.#aboveSince = undefined
+          this.#ceiling = MAX_FRACTION
         }
       }
     }
+  }
+
+  /** One busy window into the averages; the references follow them while little is refused. */
+  #weigh(goodput: number, delay: number): void {
+    const average = (current: number | undefined, sample: number) => (current === undefined ? sample : current + (sample - current) * AVERAGE_WEIGHT)
+    this.#goodput = average(this.#goodput, goodput)
+    this.#delayAverage = average(this.#delayAverage, delay)
+    if (this.#goodputReference === undefined || this.#fraction <= LOW_FRACTION) {
+      this.#goodputReference = this.#goodput
+      this.#delayReference = this.#delayAverage
+    } else if (this.#goodput > this.#goodputReference) {
+      // Refusing made room for more accepted work (big requests): that is the reference now.
+      this.#goodputReference = this.#goodput
+    }
+  }
+
+  /** Whether refusing the current share still pays: it costs little and buys delay. */
+  #pays(): boolean {
+    if (this.#goodput === undefined || this.#goodputReference === undefined) return true
+    if (this.#goodput < GOODPUT_FLOOR * this.#goodputReference) return false
+    // Near the target the delay is what the controller steers; its change says nothing.
+    if (this.#fraction < DELAY_TEST_FROM || this.#delayAverage! <= NEAR_TARGET * this.targetMs) return true
+    return this.#delayAverage! <= this.#delayReference! * (1 - DELAY_GAIN * this.#fraction)
   }
 }
 

@@ -26,7 +26,7 @@ export function AdmissionChart({ frame, tooltip, onZoom, figures, width, palette
     [frame, width, palette, overlays, tooltip, onZoom],
   )
   const a = figures?.admission
-  const caption = !a ? '–' : a.mode === 'off' ? `off: nothing is refused on CPU · delay ${ms(a.delayMs)}` : `${a.mode} · delay ${ms(a.delayMs)} against ${ms(a.targetMs)} · refusing ${percent(a.shedFraction)}${a.closing ? ' and closing connections' : ''}${a.held ? ' (held: refusing more would cost accepted events)' : ''}`
+  const caption = !a ? '–' : a.mode === 'off' ? `off: nothing is refused on CPU · delay ${ms(a.delayMs)}` : `${a.mode} · delay ${ms(a.delayMs)} against ${ms(a.targetMs)} · refusing ${percent(a.shedFraction)}${a.closing ? ' and closing connections' : ''}${a.held ? ' (held: refusing more would not pay)' : ''}`
   return (
     <ChartCard
       id="admission"

@@ -37,7 +37,7 @@ export const PRESETS = [
       shape: { kind: 'spike', base: 150, peak: 600, atMs: 5_000, forMs: 4_000 },
       durationMs: 15_000,
       body: { eventsPerRequest: 50, eventBytes: 200, format: 'ndjson' },
-      knobs: { dbLatencyMs: 500, queueMaxEvents: 20_000 },
+      knobs: { dbLatencyMs: 500, queueMaxEvents: 20_000, batchMaxEvents: 5_000 },
     },
   },
   {

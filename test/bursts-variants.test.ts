@@ -37,7 +37,7 @@ describe('comparisons: one load, once per variant', () => {
 
     const [direct, copy] = await endedGroup(started.body.group, 2)
     expect(direct!.id).toBe(started.body.id)
-    expect(direct).toMatchObject({ status: 'finished', variant: 'direct', variants: ['direct', 'copy'], knobs: { writer: 'direct', ack: 'commit', batchMaxEvents: 5_000 } })
+    expect(direct).toMatchObject({ status: 'finished', variant: 'direct', variants: ['direct', 'copy'], knobs: { writer: 'direct', ack: 'commit', batchMaxEvents: sluice.config.batchMaxEvents } })
     expect(copy).toMatchObject({ status: 'finished', variant: 'copy', variants: ['direct', 'copy'], knobs: { writer: 'copy', ack: 'commit', batchMaxEvents: 100 } })
     expect(copy!.startedAt).toBeGreaterThanOrEqual(direct!.endedAt!)
     // Every knob is recorded, not only the ones the run set.
@@ -48,7 +48,7 @@ describe('comparisons: one load, once per variant', () => {
       expect(run.server.rssAfterBytes).toBeGreaterThan(0)
       expect(run.server.peakHeapBytes).toBeGreaterThan(0)
     }
-    expect(sluice.pipeline.knobs).toMatchObject({ writer: 'copy', ack: 'queued', batchMaxEvents: 5_000 })
+    expect(sluice.pipeline.knobs).toMatchObject({ writer: 'copy', ack: 'queued', batchMaxEvents: sluice.config.batchMaxEvents })
     const sentence = compareSentence([direct!, copy!])
     expect(sentence).toMatch(/^(copy|direct) .*(direct|copy).*; p99 \d+ ms vs \d+ ms/)
   })

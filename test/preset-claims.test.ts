@@ -133,7 +133,7 @@ describe('preset texts hold, by direction, on a shortened run', () => {
   it('queue-full-spike: nothing is refused before the spike; during it the queue fills and new work gets 429 (queue_full, or overloaded on CPU when that gives out first)', async () => {
     // The spike keeps its 4 s, the time the queue needs to fill; the calm before it is cut to 3 s.
     const { series, summary } = await run('queue-full-spike', 9_000, (spec) => ({ ...spec, shape: { kind: 'spike', base: 150, peak: 600, atMs: 3_000, forMs: 4_000 } }))
-    expect(summary.knobs.queueMaxEvents).toBe(20_000)
+    expect(summary.knobs).toMatchObject({ queueMaxEvents: 20_000, batchMaxEvents: 5_000 })
     const refusedBy = (from: number, to: number) => series.filter((p) => p.t > from && p.t <= to).reduce((n, p) => n + (p.statuses['429'] ?? 0), 0)
     expect(refusedBy(0, 3_000)).toBe(0)
     expect(refusedBy(3_000, 8_000)).toBeGreaterThan(0)

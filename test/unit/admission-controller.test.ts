@@ -44,30 +44,18 @@ describe('the adaptive admission controller', () => {
     expect(controller.gauges()).toMatchObject({ mode: 'adaptive', shedding: true, held: false })
   })
 
-  it('holds back when each refusal displaces an accept', () => {
+  it.each([
+    ['each refusal displaces an accept', costlyRefusals],
+    ['refusing costs over a tenth of the events accepted, though the delay falls', lostWork],
+    ['refusing does not bring the delay down, though it costs nothing', unmovedDelay],
+  ])('holds back when %s', (_, model) => {
     const controller = new AdmissionController('adaptive')
-    const { helds, max, mean, min } = drive(controller, 120, costlyRefusals)
+    const { helds, max, mean, min } = drive(controller, 120, model)
     expect(helds.some(Boolean)).toBe(true)
     expect(max).toBeLessThan(0.35)
     expect(mean).toBeLessThan(0.2)
     // It still sheds a little: the delay is real, and a trickle of refusals keeps measuring.
     expect(min).toBeGreaterThan(0)
-  })
-
-  it('holds back when refusing costs over a tenth of the events accepted, though the delay falls', () => {
-    const controller = new AdmissionController('adaptive')
-    const { helds, max, mean } = drive(controller, 120, lostWork)
-    expect(helds.some(Boolean)).toBe(true)
-    expect(max).toBeLessThan(0.35)
-    expect(mean).toBeLessThan(0.2)
-  })
-
-  it('holds back when refusing does not bring the delay down, though it costs nothing', () => {
-    const controller = new AdmissionController('adaptive')
-    const { helds, max, mean } = drive(controller, 120, unmovedDelay)
-    expect(helds.some(Boolean)).toBe(true)
-    expect(max).toBeLessThan(0.35)
-    expect(mean).toBeLessThan(0.2)
   })
 
   it('stops shedding once the delay is under target', () => {

@@ -40,8 +40,8 @@ function waitParameter(url: string | undefined): string | undefined {
  * POST /v1/events, as a plain Node listener: the host and token checks, admission,
  * streamed body, parse, then queue (or write, for `direct`). It is the one route every
  * event takes, so it does not go through Hono: building a `Request`, routing it through
- * the middleware chain and turning a `Response` back into a Node answer cost about a
- * tenth of the server's CPU per single-event request (docs/overload.md). The checks are
+ * the middleware chain and turning a `Response` back into a Node answer were 6–8 % of
+ * the server's CPU on single-event requests (docs/overload.md). The checks are
  * the same ones Hono's middleware makes for every other route.
  */
 export function ingestListener({ config, pipeline, metrics, allowedHosts, sessions, log }: IngestOptions): (req: IncomingMessage, res: ServerResponse) => void {
@@ -53,8 +53,8 @@ export function ingestListener({ config, pipeline, metrics, allowedHosts, sessio
     maxStalledPerClient: config.maxStalledPerClient,
     caps: () => pipeline.knobs,
   })
-  /** Throws forbidden or unauthorized, as the middleware of the other routes does. */
   let passedHost: string | undefined
+  /** Throws forbidden or unauthorized, as the middleware of the other routes does. */
   function checkCaller(req: IncomingMessage): void {
     // Clients send the same Host header request after request: checked once.
     const host = req.headers.host
@@ -131,5 +131,10 @@ export function ingestListener({ config, pipeline, metrics, allowedHosts, sessio
     }
   }
 
-  return (req, res) => void ingest(req, res)
+  // Every error is answered inside; one thrown while answering must not take the process down.
+  return (req, res) =>
+    void ingest(req, res).catch((error: unknown) => {
+      log(`failed to answer POST ${INGEST_PATH}: ${(error as Error).stack ?? error}`)
+      res.destroy()
+    })
 }

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http'
 import type { ErrorHandler } from 'hono'
 import { RETRY_STATUSES } from '../../shared/errors.ts'
 import { SluiceError } from '../errors.ts'
@@ -10,6 +11,12 @@ export function errorAnswer(error: SluiceError, retryAfterSeconds: number): { st
   const headers: Record<string, string> = { 'content-type': 'application/json' }
   if (RETRY_STATUSES.has(error.status)) headers['retry-after'] = String(error.retryAfterSeconds ?? retryAfterSeconds)
   return { status: error.status, body: JSON.stringify(error), headers }
+}
+
+/** Writes a JSON answer on a plain Node response (ingest and the shed-first gate, outside Hono). */
+export function sendJson(res: ServerResponse, status: number, body: string | Buffer, headers: Record<string, string | number> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers })
+  res.end(body)
 }
 
 /** The same answer as a web Response, for the routes Hono serves. */

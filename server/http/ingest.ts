@@ -7,7 +7,7 @@ import { BodyWatch, type WatchedBody } from '../pipeline/body-watch.ts'
 import { bodyFormat, parseBody, parseJson, parseNdjson } from '../pipeline/parse.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
 import { closeAfterRefusal } from '../pipeline/unread-body.ts'
-import { errorAnswer, INGEST_PATH } from './errors.ts'
+import { errorAnswer, INGEST_PATH, sendJson } from './errors.ts'
 import { requireHost } from './host-check.ts'
 import { bearerOf, type Sessions } from './session.ts'
 
@@ -20,13 +20,6 @@ export interface IngestOptions {
   /** With a token set: the bearer token is required. */
   readonly sessions: Sessions | undefined
   readonly log: (line: string) => void
-}
-
-const JSON_TYPE = 'application/json'
-
-function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(body), ...headers })
-  res.end(body)
 }
 
 /** The request's `?wait=` value, decoded; undefined when absent. */
@@ -104,7 +97,7 @@ export function ingestListener({ config, pipeline, metrics, allowedHosts, sessio
       const status = committed ? 200 : 202
       pipeline.answered(status)
       outcome = 'accepted'
-      send(res, status, committed ? `{"accepted":${events.length},"committed":${events.length}}` : `{"accepted":${events.length}}`)
+      sendJson(res, status, committed ? `{"accepted":${events.length},"committed":${events.length}}` : `{"accepted":${events.length}}`)
     } catch (error) {
       watched?.end()
       admission?.release()
@@ -125,7 +118,7 @@ export function ingestListener({ config, pipeline, metrics, allowedHosts, sessio
       pipeline.refused(known)
       const answer = errorAnswer(known, pipeline.retryAfterSeconds())
       if (closeAfterRefusal(incoming)) answer.headers.connection = 'close'
-      send(res, answer.status, answer.body, answer.headers)
+      sendJson(res, answer.status, answer.body, answer.headers)
     } finally {
       metrics.observeRequest(performance.now() - started, outcome)
     }

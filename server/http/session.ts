@@ -56,7 +56,6 @@ export class Sessions {
   }
 }
 
-/** The token from `Authorization: Bearer <token>`, or '' when there is none. */
 /** The token of an `Authorization: Bearer <token>` header; '' when there is none. */
 export function bearerOf(header = ''): string {
   return header.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : ''

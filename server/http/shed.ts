@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type RequestListener, type ServerOp
 import type { SluiceError } from '../errors.ts'
 import type { MetricsCore } from '../metrics/core.ts'
 import type { Pipeline } from '../pipeline/pipeline.ts'
-import { INGEST_PATH } from './errors.ts'
+import { INGEST_PATH, sendJson } from './errors.ts'
 
 const isIngest = (req: IncomingMessage) =>
   req.method === 'POST' && (req.url === INGEST_PATH || (req.url !== undefined && req.url.startsWith(`${INGEST_PATH}?`)))
@@ -26,14 +26,9 @@ export function shedFirst(pipeline: Pipeline, metrics: Pick<MetricsCore, 'observ
       if (!error) return void ingest(req, res)
       pipeline.refused(error)
       if (last?.error !== error) last = { error, body: Buffer.from(JSON.stringify(error)) }
-      const headers: Record<string, string | number> = {
-        'content-type': 'application/json',
-        'content-length': last.body.length,
-        'retry-after': pipeline.retryAfterSeconds(),
-      }
+      const headers: Record<string, string | number> = { 'retry-after': pipeline.retryAfterSeconds() }
       if (pipeline.shedsConnections) headers.connection = 'close'
-      res.writeHead(error.status, headers)
-      res.end(last.body)
+      sendJson(res, error.status, last.body, headers)
       metrics.observeRequest(performance.now() - started, 'refused')
     }
 }

@@ -83,8 +83,9 @@ export const STATIC_MAX_UTILIZATION = 0.98
  *
  * `adaptive` is PIE (RFC 8033) on the least loop delay of each window (CoDel's
  * standing-queue test), steered to 20 ms: no threshold to tune. It holds back when
- * shedding costs more than a tenth of the events accepted while it refused little: where
- * a refusal costs nearly what serving does, refusing trades throughput for nothing.
+ * refusing does not pay, when it costs over a tenth of the events accepted or does not
+ * bring the delay down: where a refusal costs nearly what serving does, refusing trades
+ * throughput for nothing.
  * `static` refuses everything above fixed limits and nothing below. `off` never refuses.
  */
 export class AdmissionController {
@@ -115,7 +116,7 @@ export class AdmissionController {
   #delayReference: number | undefined
   /** The most it may refuse now: lowered where refusing stopped paying. */
   #ceiling = MAX_FRACTION
-  /** Shedding more would cost more accepted work than the floor allows. */
+  /** Refusing more would not pay (#pays): the fraction is held down. */
   #held = false
 
   constructor(mode: AdmissionMode, accepted: () => number = () => 0) {
